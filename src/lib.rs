@@ -1,0 +1,44 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+//! # Layers
+//!
+//! Each layer is one module and imports only the layers below it:
+//!
+//! ```text
+//!  +-------------------------------------------------------------+
+//!  |  message   the vocabulary: Hello, Read, Write, Invoke, ...  |
+//!  |            as serde types, encoded with postcard            |
+//!  +-------------------------------------------------------------+
+//!  |  wire      frame header, CRC-32C trailer / AEAD tag slot,   |
+//!  |            COBS stream framing, BLE segmentation            |
+//!  +-------------------------------------------------------------+
+//!          bytes from a UART, a socket or a GATT characteristic
+//! ```
+//!
+//! The descriptor, interaction, session and transport layers described in
+//! `spec/SPEC.md` sit above `message` as they land.
+//!
+//! # Codec entry points
+//!
+//! [`to_slice`] encodes a [`message::Message`] into a complete plaintext frame
+//! in a caller's buffer; [`from_bytes`] checks a frame and decodes the message
+//! it carries, borrowing strings and byte strings from the input. Neither
+//! allocates, and [`from_bytes`] never panics on any input.
+
+#[cfg(feature = "std")]
+extern crate std;
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+
+
+pub mod wire;
+
+
+
+

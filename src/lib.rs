@@ -36,9 +36,5 @@ extern crate std;
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
-
+pub mod time;
 pub mod wire;
-
-
-
-

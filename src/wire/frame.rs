@@ -58,7 +58,8 @@ impl<'a> Frame<'a> {
         let (covered, trailer_bytes) = bytes.split_at(bytes.len() - trailer);
         let (header_bytes, body) = covered.split_at(header_len);
         if header.is_secured() {
-            let tag = <&[u8; TAG_LEN]>::try_from(trailer_bytes).map_err(|_| WireError::Truncated)?;
+            let tag =
+                <&[u8; TAG_LEN]>::try_from(trailer_bytes).map_err(|_| WireError::Truncated)?;
             Ok(Frame {
                 header,
                 header_bytes,

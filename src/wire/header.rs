@@ -178,7 +178,11 @@ impl Header {
 
     /// Number of bytes [`Header::emit`] writes.
     pub const fn buffer_len(&self) -> usize {
-        if self.ack.is_some() { MAX_LEN } else { FIXED_LEN }
+        if self.ack.is_some() {
+            MAX_LEN
+        } else {
+            FIXED_LEN
+        }
     }
 
     /// Checks the header's own consistency: version, and flag S against the

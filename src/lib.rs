@@ -36,5 +36,10 @@ extern crate std;
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+pub mod message;
 pub mod time;
 pub mod wire;
+
+mod codec;
+
+pub use codec::{CodecError, encoded_len, from_bytes, to_slice};

@@ -183,7 +183,7 @@ mod tests {
     use crate::wire::header::Flags;
 
     /// A plaintext frame: counter 1, exchange 2, payload [0x14, 0x2A]
-    /// (a Ping with nonce 42).
+    /// (two opaque payload bytes).
     const PING_FRAME: [u8; 16] = [
         0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x14, 0x2A, 0x70, 0x09, 0x5A,
         0xD6,

@@ -1,0 +1,269 @@
+//! Messages of the interaction model: describe, read, write, invoke,
+//! subscribe, report, event, and the small control messages.
+
+use serde::{Deserialize, Serialize};
+
+use super::handshake::DescriptorHash;
+use super::ids::{AttributeId, CapabilityId, CommandId, EndpointId, EventId};
+use super::seq::{Bytes, Item, Seq};
+use super::status::Status;
+use super::value::{Field, Value};
+
+/// Asks for the descriptor, from byte `offset` on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Describe {
+    /// Byte offset into the encoded descriptor.
+    pub offset: u32,
+}
+
+/// One chunk of the encoded descriptor. The phone asks again from
+/// `offset + data.len()` until it has `total_len` bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct DescriptorChunk<'a> {
+    /// Fingerprint of the whole descriptor (the same in every chunk).
+    pub hash: DescriptorHash,
+    /// Length of the whole encoded descriptor.
+    pub total_len: u32,
+    /// Where this chunk starts.
+    pub offset: u32,
+    /// The chunk.
+    #[serde(borrow)]
+    pub data: Bytes<'a>,
+}
+
+/// An attribute and its value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct AttributeValue<'a> {
+    /// Which attribute.
+    pub attribute: AttributeId,
+    /// Its value.
+    #[serde(borrow)]
+    pub value: Value<'a>,
+}
+
+impl<'a> AttributeValue<'a> {
+    /// An attribute value.
+    pub const fn new(attribute: u16, value: Value<'a>) -> Self {
+        AttributeValue {
+            attribute: AttributeId(attribute),
+            value,
+        }
+    }
+}
+
+impl<'a> Item<'a> for AttributeValue<'a> {}
+
+/// Attribute values of one capability instance, at one data version.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Record<'a> {
+    /// The endpoint.
+    pub endpoint: EndpointId,
+    /// The capability on that endpoint.
+    pub capability: CapabilityId,
+    /// The capability instance's data version after these values.
+    pub data_version: u32,
+    /// The values.
+    #[serde(borrow)]
+    pub values: Seq<'a, AttributeValue<'a>>,
+}
+
+impl<'a> Item<'a> for Record<'a> {}
+
+/// Reads attributes. `capability: None` reads every capability of the
+/// endpoint; an empty `attributes` reads every attribute of the capability.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Read<'a> {
+    /// The endpoint.
+    pub endpoint: EndpointId,
+    /// The capability, or every capability of the endpoint.
+    pub capability: Option<CapabilityId>,
+    /// The attributes, or every attribute when empty.
+    #[serde(borrow)]
+    pub attributes: Seq<'a, AttributeId>,
+}
+
+/// The values read. `more` is set on every chunk but the last when the
+/// answer does not fit one frame.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct ReadReply<'a> {
+    /// The values, per capability instance.
+    #[serde(borrow)]
+    pub records: Seq<'a, Record<'a>>,
+    /// More chunks follow on this exchange.
+    pub more: bool,
+}
+
+/// Writes attributes of one capability instance, all or none.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Write<'a> {
+    /// The endpoint.
+    pub endpoint: EndpointId,
+    /// The capability.
+    pub capability: CapabilityId,
+    /// Write only if the instance is still at this data version.
+    pub data_version: Option<u32>,
+    /// The new values.
+    #[serde(borrow)]
+    pub values: Seq<'a, AttributeValue<'a>>,
+}
+
+/// A successful write: the instance's new data version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct WriteReply {
+    /// Data version after the write.
+    pub data_version: u32,
+}
+
+/// Invokes a command.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Invoke<'a> {
+    /// The endpoint.
+    pub endpoint: EndpointId,
+    /// The capability.
+    pub capability: CapabilityId,
+    /// The command.
+    pub command: CommandId,
+    /// A timed invoke: valid only if it arrives within this many milliseconds
+    /// of being sent (required by commands such as unlocking a door).
+    pub timed_ms: Option<u16>,
+    /// The arguments.
+    #[serde(borrow)]
+    pub args: Seq<'a, Field<'a>>,
+}
+
+/// A command's outcome and response fields.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct InvokeReply<'a> {
+    /// Outcome.
+    pub status: Status,
+    /// Response fields (empty unless the command defines some).
+    #[serde(borrow)]
+    pub fields: Seq<'a, Field<'a>>,
+}
+
+/// Subscribes to attribute changes (and optionally events) of an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Subscribe<'a> {
+    /// The endpoint.
+    pub endpoint: EndpointId,
+    /// The capability, or every capability of the endpoint.
+    pub capability: Option<CapabilityId>,
+    /// The attributes, or every attribute when empty.
+    #[serde(borrow)]
+    pub attributes: Seq<'a, AttributeId>,
+    /// No two reports closer than this.
+    pub min_interval_ms: u32,
+    /// A report at least this often, even without change.
+    pub max_interval_ms: u32,
+    /// For numeric attributes: report only changes of at least this many
+    /// raw units since the last report (0: any change).
+    pub min_change: u32,
+    /// Also deliver the endpoint's events.
+    pub events: bool,
+}
+
+/// A subscription was accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct SubscribeReply {
+    /// The subscription's id, carried by its reports.
+    pub subscription: u16,
+    /// The maximum interval granted (may exceed the one asked for).
+    pub max_interval_ms: u32,
+}
+
+/// Ends a subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Unsubscribe {
+    /// The subscription.
+    pub subscription: u16,
+}
+
+/// Changed (or heartbeat) values for a subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Report<'a> {
+    /// The subscription.
+    pub subscription: u16,
+    /// The values, per capability instance.
+    #[serde(borrow)]
+    pub records: Seq<'a, Record<'a>>,
+}
+
+/// How much an event matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Priority {
+    /// Diagnostic detail.
+    Debug,
+    /// Normal operation (a cycle finished).
+    Info,
+    /// Needs attention (a leak, a fault, a forced door).
+    Critical,
+}
+
+/// Something happened on the appliance.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Event<'a> {
+    /// The endpoint.
+    pub endpoint: EndpointId,
+    /// The capability.
+    pub capability: CapabilityId,
+    /// The event.
+    pub event: EventId,
+    /// The appliance-wide event number: increases by one per event, across
+    /// reboots, so a gap means a missed event.
+    pub sequence: u64,
+    /// How much it matters.
+    pub priority: Priority,
+    /// Milliseconds since the Unix epoch, if the appliance knows the time.
+    pub timestamp_ms: Option<u64>,
+    /// The event's fields.
+    #[serde(borrow)]
+    pub fields: Seq<'a, Field<'a>>,
+}
+
+/// A status answer to a request (an error, or success with nothing to add).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct StatusReport {
+    /// The outcome.
+    pub status: Status,
+}
+
+/// A liveness probe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Ping {
+    /// Echoed in the [`Pong`].
+    pub nonce: u32,
+}
+
+/// The answer to a [`Ping`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Pong {
+    /// The ping's nonce.
+    pub nonce: u32,
+}
+
+/// Ends the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Close {
+    /// Why ([`Status::SUCCESS`] for a normal close).
+    pub reason: Status,
+}

@@ -1,0 +1,271 @@
+//! [`Value`]: the typed data of attributes, command arguments and events.
+//!
+//! A value is a postcard enum: a varint variant index (the table below; it is
+//! the wire contract and only ever grows at the end) followed by the content.
+//!
+//! | index | variant | content |
+//! |---|---|---|
+//! | 0 | `Null` | nothing |
+//! | 1 | `Bool` | one byte, 0 or 1 |
+//! | 2, 3, 4, 5 | `U8`, `U16`, `U32`, `U64` | `U8` one raw byte; the others a varint |
+//! | 6, 7, 8, 9 | `I8`, `I16`, `I32`, `I64` | `I8` one raw byte; the others a zigzag varint |
+//! | 10, 11 | `F32`, `F64` | IEEE 754, little-endian, 4 or 8 bytes |
+//! | 12 | `Str` | varint byte length, UTF-8 |
+//! | 13 | `Bytes` | varint byte length, bytes |
+//! | 14 | `Enum` | varint (u16) |
+//! | 15 | `Bitmap` | varint (u64) |
+//! | 16 | `List` | a [`Seq`] of values |
+//! | 17 | `Struct` | a [`Seq`] of [`Field`]s |
+//!
+//! Lists and structs nest at most [`MAX_DEPTH`] levels deep; a deeper value is
+//! rejected when decoded, so checking a received value needs bounded stack.
+
+use serde::{Deserialize, Serialize};
+
+use super::ids::FieldId;
+use super::seq::{Bytes, Item, Seq};
+
+/// How deeply lists and structs may nest inside one value.
+pub const MAX_DEPTH: usize = 4;
+
+/// A typed value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Value<'a> {
+    /// No value (for nullable attributes).
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// An unsigned 8-bit integer.
+    U8(u8),
+    /// An unsigned 16-bit integer.
+    U16(u16),
+    /// An unsigned 32-bit integer.
+    U32(u32),
+    /// An unsigned 64-bit integer.
+    U64(u64),
+    /// A signed 8-bit integer.
+    I8(i8),
+    /// A signed 16-bit integer.
+    I16(i16),
+    /// A signed 32-bit integer.
+    I32(i32),
+    /// A signed 64-bit integer.
+    I64(i64),
+    /// A single-precision float.
+    F32(f32),
+    /// A double-precision float.
+    F64(f64),
+    /// A UTF-8 string, borrowed from the frame.
+    Str(&'a str),
+    /// A byte string, borrowed from the frame.
+    #[serde(borrow)]
+    Bytes(Bytes<'a>),
+    /// A member of an enumeration the descriptor defines.
+    Enum(u16),
+    /// A set of bits the descriptor names.
+    Bitmap(u64),
+    /// A list of values.
+    #[serde(borrow)]
+    List(Seq<'a, Value<'a>>),
+    /// A structure: values tagged with field ids.
+    #[serde(borrow)]
+    Struct(Seq<'a, Field<'a>>),
+}
+
+/// One field of a structure, a command's arguments or an event.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Field<'a> {
+    /// Which field.
+    pub id: FieldId,
+    /// Its value.
+    #[serde(borrow)]
+    pub value: Value<'a>,
+}
+
+impl<'a> Field<'a> {
+    /// A field.
+    pub const fn new(id: u16, value: Value<'a>) -> Self {
+        Field {
+            id: FieldId(id),
+            value,
+        }
+    }
+}
+
+impl Value<'_> {
+    /// The value as a signed 128-bit integer, for any integer, enum or bitmap
+    /// variant.
+    pub fn as_i128(&self) -> Option<i128> {
+        Some(match *self {
+            Value::U8(v) => v.into(),
+            Value::U16(v) => v.into(),
+            Value::U32(v) => v.into(),
+            Value::U64(v) => v.into(),
+            Value::I8(v) => v.into(),
+            Value::I16(v) => v.into(),
+            Value::I32(v) => v.into(),
+            Value::I64(v) => v.into(),
+            Value::Enum(v) => v.into(),
+            Value::Bitmap(v) => v.into(),
+            _ => return None,
+        })
+    }
+
+    /// The value as a float, for the float variants.
+    pub fn as_f64(&self) -> Option<f64> {
+        match *self {
+            Value::F32(v) => Some(v.into()),
+            Value::F64(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Whether this is [`Value::Null`].
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+}
+
+/// [`Value`] with nested lists and structs left as unchecked bytes: the
+/// shallow form the depth-bounded checker walks. Its variant order must match
+/// [`Value`]'s.
+#[derive(Deserialize)]
+enum Shallow<'a> {
+    Null,
+    Bool(#[allow(dead_code)] bool),
+    U8(#[allow(dead_code)] u8),
+    U16(#[allow(dead_code)] u16),
+    U32(#[allow(dead_code)] u32),
+    U64(#[allow(dead_code)] u64),
+    I8(#[allow(dead_code)] i8),
+    I16(#[allow(dead_code)] i16),
+    I32(#[allow(dead_code)] i32),
+    I64(#[allow(dead_code)] i64),
+    F32(#[allow(dead_code)] f32),
+    F64(#[allow(dead_code)] f64),
+    Str(#[allow(dead_code)] &'a str),
+    Bytes(#[allow(dead_code)] &'a [u8]),
+    Enum(#[allow(dead_code)] u16),
+    Bitmap(#[allow(dead_code)] u64),
+    List(&'a [u8]),
+    Struct(&'a [u8]),
+}
+
+/// Checks one shallow value's nested content at `depth`.
+fn check_nested(value: Shallow<'_>, depth: usize) -> Result<(), postcard::Error> {
+    match value {
+        Shallow::List(bytes) => check_values(bytes, depth + 1).map(drop),
+        Shallow::Struct(bytes) => check_fields(bytes, depth + 1).map(drop),
+        _ => Ok(()),
+    }
+}
+
+fn check_values(bytes: &[u8], depth: usize) -> Result<usize, postcard::Error> {
+    if depth > MAX_DEPTH {
+        return Err(postcard::Error::DeserializeBadEncoding);
+    }
+    let (mut rest, mut count) = (bytes, 0);
+    while !rest.is_empty() {
+        let (value, tail) = postcard::take_from_bytes::<Shallow<'_>>(rest)?;
+        check_nested(value, depth)?;
+        rest = tail;
+        count += 1;
+    }
+    Ok(count)
+}
+
+fn check_fields(bytes: &[u8], depth: usize) -> Result<usize, postcard::Error> {
+    if depth > MAX_DEPTH {
+        return Err(postcard::Error::DeserializeBadEncoding);
+    }
+    let (mut rest, mut count) = (bytes, 0);
+    while !rest.is_empty() {
+        let (_, tail) = postcard::take_from_bytes::<FieldId>(rest)?;
+        let (value, tail) = postcard::take_from_bytes::<Shallow<'_>>(tail)?;
+        check_nested(value, depth)?;
+        rest = tail;
+        count += 1;
+    }
+    Ok(count)
+}
+
+impl<'a> Item<'a> for Value<'a> {
+    fn validate(bytes: &'a [u8]) -> Result<usize, postcard::Error> {
+        check_values(bytes, 1)
+    }
+}
+
+impl<'a> Item<'a> for Field<'a> {
+    fn validate(bytes: &'a [u8]) -> Result<usize, postcard::Error> {
+        check_fields(bytes, 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(v: &Value<'_>, expect: &[u8]) {
+        let mut buf = [0u8; 64];
+        let out = postcard::to_slice(v, &mut buf).unwrap();
+        assert_eq!(out, expect, "{v:?}");
+        let back: Value<'_> = postcard::from_bytes(out).unwrap();
+        assert_eq!(&back, v);
+    }
+
+    #[test]
+    fn golden_scalars() {
+        round_trip(&Value::Null, &[0]);
+        round_trip(&Value::Bool(true), &[1, 1]);
+        round_trip(&Value::U8(200), &[2, 200]);
+        round_trip(&Value::U16(300), &[3, 0xAC, 0x02]);
+        round_trip(&Value::I16(-2), &[7, 3]);
+        round_trip(&Value::F32(1.5), &[10, 0, 0, 0xC0, 0x3F]);
+        round_trip(&Value::Str("hi"), &[12, 2, b'h', b'i']);
+        round_trip(&Value::Bytes(Bytes(&[0xAB])), &[13, 1, 0xAB]);
+        round_trip(&Value::Enum(3), &[14, 3]);
+        round_trip(&Value::Bitmap(0x81), &[15, 0x81, 0x01]);
+    }
+
+    #[test]
+    fn golden_nested() {
+        let fields = [
+            Field::new(1, Value::U8(7)),
+            Field::new(2, Value::Bool(false)),
+        ];
+        let items = [Value::Struct(Seq::from_slice(&fields)), Value::Null];
+        round_trip(
+            &Value::List(Seq::from_slice(&items)),
+            &[16, 9, 17, 6, 1, 2, 7, 2, 1, 0, 0],
+        );
+    }
+
+    #[test]
+    fn depth_is_bounded() {
+        // MAX_DEPTH nested lists are fine; one more is rejected.
+        let mut ok = [0u8; 16];
+        let mut deep = [0u8; 16];
+        for (buf, levels) in [(&mut ok, MAX_DEPTH), (&mut deep, MAX_DEPTH + 1)] {
+            // Each level: tag 16, byte length of the rest.
+            for level in 0..levels {
+                buf[2 * level] = 16;
+                buf[2 * level + 1] = (2 * (levels - level - 1) + 1) as u8;
+            }
+            buf[2 * levels] = 0; // innermost: Null
+        }
+        assert!(postcard::from_bytes::<Value<'_>>(&ok[..2 * MAX_DEPTH + 1]).is_ok());
+        assert!(postcard::from_bytes::<Value<'_>>(&deep[..2 * MAX_DEPTH + 3]).is_err());
+    }
+
+    #[test]
+    fn bad_inner_values_are_rejected_at_decode() {
+        // A list holding a string with invalid UTF-8.
+        assert!(postcard::from_bytes::<Value<'_>>(&[16, 3, 12, 1, 0xFF]).is_err());
+        // A struct whose field value is cut short.
+        assert!(postcard::from_bytes::<Value<'_>>(&[17, 2, 1, 3]).is_err());
+        // Unknown value tag.
+        assert!(postcard::from_bytes::<Value<'_>>(&[18]).is_err());
+    }
+}

@@ -28,12 +28,12 @@
 
 pub mod frame;
 pub mod header;
-
+pub mod segment;
 pub mod stream;
 
 pub use frame::{Frame, SecuredLayout, encode_plain, layout_secured};
 pub use header::{Flags, Header};
-
+pub use segment::{Reassembler, Segmenter};
 pub use stream::Deframer;
 
 /// Everything the wire layer rejects.

@@ -227,7 +227,7 @@ pub fn pattern<const N: usize>(seed: u8) -> [u8; N] {
     core::array::from_fn(|i| seed.wrapping_add(i as u8))
 }
 
-fn leak<T>(items: Vec<T>) -> &'static [T] {
+pub fn leak<T>(items: Vec<T>) -> &'static [T] {
     Box::leak(items.into_boxed_slice())
 }
 

@@ -2,10 +2,13 @@
 
 use super::{
     Case, Expect, File, Kind, STREAM_CAPACITY, Step, StreamEvent, cobs, cut, flagged, frame,
-    frame_with_payload, message_error, pattern, secured, static_bytes,
+    frame_with_payload, leak, message_error, nested_lists, pattern, secured, static_bytes,
 };
 use applink::CodecError;
-use applink::message::{DescriptorChunk, Fixed, Message, MessageError, Ping, Pong};
+use applink::message::{
+    AttributeValue, CapabilityId, CommandId, DescriptorChunk, EndpointId, Field, Fixed, Invoke,
+    Message, MessageError, Ping, Pong, Seq, Write,
+};
 use applink::wire::{Flags, Header, WireError};
 
 pub fn push(all: &mut Vec<Case>) {
@@ -316,6 +319,47 @@ fn push_frames(all: &mut Vec<Case>) {
     for (name, description, bytes, error) in bad {
         add(name, description, Kind::BadFrame { bytes, error });
     }
+    // Depth is counted per value, but a message-level field list counts as a
+    // level of its own (SPEC.md section 4.3).
+    let write_deep = Message::Write(Write {
+        endpoint: EndpointId(1),
+        capability: CapabilityId(6),
+        data_version: None,
+        values: Seq::from_slice(leak(vec![AttributeValue::new(0, nested_lists(4))])),
+    });
+    add(
+        "depth_4_in_attribute_value",
+        "Write of an attribute value of four nested lists: accepted",
+        Kind::Frame {
+            header: Header::plaintext(1, 2),
+            message: write_deep,
+        },
+    );
+    let invoke = |levels| {
+        Message::Invoke(Invoke {
+            endpoint: EndpointId(1),
+            capability: CapabilityId(6),
+            command: CommandId(0),
+            timed_ms: None,
+            args: Seq::from_slice(leak(vec![Field::new(0, nested_lists(levels))])),
+        })
+    };
+    add(
+        "depth_3_in_command_argument",
+        "Invoke whose argument is three nested lists: the argument list is a level, so 4 in all",
+        Kind::Frame {
+            header: Header::plaintext(1, 2),
+            message: invoke(3),
+        },
+    );
+    add(
+        "depth_4_in_command_argument",
+        "Invoke whose argument is four nested lists: with the argument list, 5 levels: rejected",
+        Kind::BadFrame {
+            bytes: frame(&Header::plaintext(1, 2), &invoke(4)),
+            error: message_error(MessageError::Malformed),
+        },
+    );
 }
 
 fn descriptor_frame(counter: u32, data_len: usize) -> (Header, Message<'static>) {

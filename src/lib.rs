@@ -38,6 +38,7 @@ extern crate alloc;
 
 pub mod crypto;
 pub mod message;
+pub mod session;
 pub mod time;
 pub mod wire;
 

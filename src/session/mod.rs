@@ -22,7 +22,10 @@
 //! session ended.
 
 pub mod channel;
+pub mod lockout;
+pub mod pairing;
 mod replay;
+pub mod store;
 
 pub use channel::{Role, SecureChannel, SessionKeys};
 pub use replay::ReplayWindow;
@@ -48,6 +51,16 @@ pub enum Expected {
     ResumeReply,
     /// Nothing: the handshake is over.
     Nothing,
+}
+
+impl From<crate::CodecError> for SessionError {
+    fn from(e: crate::CodecError) -> SessionError {
+        match e {
+            crate::CodecError::Wire(w) => SessionError::Wire(w),
+            crate::CodecError::Message(m) => SessionError::Message(m),
+            _ => SessionError::WrongFrameKind,
+        }
+    }
 }
 
 /// Everything the session layer rejects.
@@ -118,6 +131,9 @@ pub enum SessionError {
     /// The output buffer is too small.
     #[error("buffer too small")]
     BufferTooSmall,
+    /// The peer did not answer in time.
+    #[error("handshake timed out")]
+    Timeout,
 }
 
 impl SessionError {
@@ -140,6 +156,7 @@ impl SessionError {
             SessionError::Refused(s) => s,
             SessionError::NeedsPairing => Status::NEEDS_PAIRING,
             SessionError::Storage => Status::FAILURE,
+            SessionError::Timeout => Status::TIMEOUT,
         })
     }
 }
@@ -148,4 +165,44 @@ impl From<SessionError> for Status {
     fn from(e: SessionError) -> Status {
         e.status().unwrap_or(Status::FAILURE)
     }
+}
+
+/// Largest handshake frame: a `PairChallenge` in a plaintext frame.
+pub const MAX_HANDSHAKE_FRAME: usize = 192;
+
+/// How long a handshake waits for the peer's next flight.
+pub const HANDSHAKE_TIMEOUT: crate::time::Duration = crate::time::Duration::from_secs(30);
+
+/// The frame a handshake state machine has ready to send.
+pub(crate) type Outbox = heapless::Vec<u8, MAX_HANDSHAKE_FRAME>;
+
+/// Encodes a plaintext handshake frame into `out`, replacing what it held.
+pub(crate) fn emit_plain(
+    out: &mut Outbox,
+    exchange: u16,
+    initiator: bool,
+    message: &crate::message::Message<'_>,
+) -> Result<(), SessionError> {
+    let mut header = crate::wire::Header::plaintext(0, exchange);
+    if initiator {
+        header = header.with_flags(crate::wire::Flags::INITIATOR);
+    }
+    let mut buf = [0u8; MAX_HANDSHAKE_FRAME];
+    let n =
+        crate::to_slice(&header, message, &mut buf).map_err(|_| SessionError::BufferTooSmall)?;
+    out.clear();
+    out.extend_from_slice(&buf[..n])
+        .map_err(|_| SessionError::BufferTooSmall)
+}
+
+/// Copies the pending frame into `buf`, returning its length.
+pub(crate) fn drain(out: &mut Outbox, buf: &mut [u8]) -> Option<usize> {
+    if out.is_empty() {
+        return None;
+    }
+    let n = out.len();
+    let dst = buf.get_mut(..n)?;
+    dst.copy_from_slice(out);
+    out.clear();
+    Some(n)
 }

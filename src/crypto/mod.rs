@@ -7,7 +7,7 @@
 //!
 //! - [`RustCrypto`] (feature `rustcrypto`) implements the trait with audited
 //!   RustCrypto crates, without an allocator and without precomputed tables.
-//! - [`InsecureTestCrypto`] (feature `insecure-test-crypto`, and in this
+//! - `InsecureTestCrypto` (feature `insecure-test-crypto`, and in this
 //!   crate's own tests) is the same code with *predictable* randomness drawn
 //!   from a seed: for test vectors, tests and fuzzing only.
 //! - [`spake2plus`] composes SPAKE2+ (RFC 9383, P256-SHA256-HKDF-SHA256-

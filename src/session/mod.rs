@@ -7,7 +7,8 @@
 //! - [`pairing`]: first pairing from the setup code with SPAKE2+, phone
 //!   ([`pairing::PhonePairing`]) and appliance ([`pairing::AppliancePairing`]),
 //!   with the attempt [`lockout`] rules and the [`store`] traits.
-//! - [`resume`]: later sessions in one round trip (Noise `IKpsk2`).
+//! - Later sessions in one round trip (Noise `IKpsk2`) are specified
+//!   as planned in `spec/HANDSHAKE.md` and not yet implemented here.
 //!
 //! Nothing here performs I/O, reads a clock or owns an RNG: bytes and the
 //! current [`Instant`](crate::time::Instant) come in as arguments, randomness

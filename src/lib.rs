@@ -36,7 +36,9 @@ extern crate std;
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+pub mod crypto;
 pub mod message;
+pub mod session;
 pub mod time;
 pub mod wire;
 

@@ -1,0 +1,420 @@
+//! The secure channel: sealing and opening secured frames.
+//!
+//! ```text
+//!  | header 10/14 (associated data) | ChaCha20-Poly1305 ciphertext | tag 16 |
+//!
+//!  nonce (12 bytes):  byte 0      direction: 0x00 phone → appliance,
+//!                                            0x01 appliance → phone
+//!                     bytes 1..4  zero
+//!                     bytes 4..8  the header's counter, u32 little-endian
+//!                     bytes 8..12 zero
+//! ```
+//!
+//! Each direction has its own key, its own counter (starting at 0, one per
+//! frame sent, never reused and never wrapped: after counter `0xFFFF_FFFF`
+//! the channel is closed and a new session must be resumed) and its own key
+//! phase (flag K). A sender updates its key with [`SecureChannel::update_keys`]:
+//! `next = HKDF-SHA256(salt = empty, ikm = current, info =
+//! "applink/v1/key-update", 32 bytes)`, and flips K. A receiver that sees the
+//! other phase with a counter above every counter it has accepted derives the
+//! next key, and switches to it only if the frame authenticates; a frame of
+//! the other phase below that is tried with the previous key.
+//!
+//! A received frame is checked in this order: header, session id, replay
+//! window (no change), tag (no change on failure), then the window is
+//! updated. The idle timer restarts with every authenticated frame received.
+
+use crate::crypto::{AeadKey, CryptoProvider, NONCE_LEN};
+use crate::message::{Close, Message, Status};
+use crate::time::{Duration, Instant};
+use crate::wire::{Flags, Header, frame::TAG_LEN, layout_secured};
+
+use super::{ReplayWindow, SessionError};
+
+/// The HKDF label of a key update.
+pub const KEY_UPDATE_LABEL: &[u8] = b"applink/v1/key-update";
+
+/// Which end of the session this side is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Role {
+    /// The phone (the initiator of every handshake).
+    Phone,
+    /// The appliance.
+    Appliance,
+}
+
+/// The two traffic keys a handshake produces.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionKeys {
+    /// Seals frames from the phone to the appliance.
+    pub phone_to_appliance: AeadKey,
+    /// Seals frames from the appliance to the phone.
+    pub appliance_to_phone: AeadKey,
+}
+
+impl core::fmt::Debug for SessionKeys {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("SessionKeys(..)")
+    }
+}
+
+/// Why a channel ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Ended {
+    /// This side sent Close.
+    ClosedLocally(Status),
+    /// The peer sent Close.
+    ClosedByPeer(Status),
+    /// No authenticated frame arrived within the idle timeout.
+    IdleTimeout,
+    /// The send counter ran out.
+    CounterExhausted,
+}
+
+#[derive(Clone)]
+struct Tx {
+    key: AeadKey,
+    phase: bool,
+    next: u64,
+    direction: u8,
+}
+
+#[derive(Clone)]
+struct Rx {
+    current: AeadKey,
+    previous: Option<AeadKey>,
+    phase: bool,
+    window: ReplayWindow,
+    direction: u8,
+}
+
+/// One secured session: keys, counters, replay window and idle timer.
+#[derive(Clone)]
+pub struct SecureChannel {
+    role: Role,
+    local_session: u16,
+    peer_session: u16,
+    tx: Tx,
+    rx: Rx,
+    idle_timeout: Duration,
+    last_rx: Instant,
+    ended: Option<Ended>,
+}
+
+impl core::fmt::Debug for SecureChannel {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SecureChannel")
+            .field("role", &self.role)
+            .field("local_session", &self.local_session)
+            .field("peer_session", &self.peer_session)
+            .field("ended", &self.ended)
+            .finish_non_exhaustive()
+    }
+}
+
+fn nonce(direction: u8, counter: u32) -> [u8; NONCE_LEN] {
+    let mut n = [0u8; NONCE_LEN];
+    n[0] = direction;
+    n[4..8].copy_from_slice(&counter.to_le_bytes());
+    n
+}
+
+fn next_key<P: CryptoProvider>(p: &P, key: &AeadKey) -> Result<AeadKey, SessionError> {
+    let mut out = [0u8; 32];
+    p.hkdf_sha256(&[], key, &[KEY_UPDATE_LABEL], &mut out)?;
+    Ok(out)
+}
+
+impl SecureChannel {
+    /// A channel for `role` with the handshake's keys. Frames this side
+    /// receives carry `local_session`; frames it sends carry `peer_session`.
+    pub fn new(
+        role: Role,
+        keys: &SessionKeys,
+        local_session: u16,
+        peer_session: u16,
+        idle_timeout: Duration,
+        now: Instant,
+    ) -> Self {
+        let (tx_key, rx_key, tx_dir) = match role {
+            Role::Phone => (keys.phone_to_appliance, keys.appliance_to_phone, 0),
+            Role::Appliance => (keys.appliance_to_phone, keys.phone_to_appliance, 1),
+        };
+        SecureChannel {
+            role,
+            local_session,
+            peer_session,
+            tx: Tx {
+                key: tx_key,
+                phase: false,
+                next: 0,
+                direction: tx_dir,
+            },
+            rx: Rx {
+                current: rx_key,
+                previous: None,
+                phase: false,
+                window: ReplayWindow::new(),
+                direction: 1 - tx_dir,
+            },
+            idle_timeout,
+            last_rx: now,
+            ended: None,
+        }
+    }
+
+    /// This side's role.
+    pub const fn role(&self) -> Role {
+        self.role
+    }
+
+    /// The session id frames to this side carry.
+    pub const fn local_session(&self) -> u16 {
+        self.local_session
+    }
+
+    /// The session id frames from this side carry.
+    pub const fn peer_session(&self) -> u16 {
+        self.peer_session
+    }
+
+    /// Why the channel ended, or `None` while it is open.
+    pub const fn ended(&self) -> Option<Ended> {
+        self.ended
+    }
+
+    /// Whether frames can still be sent and received.
+    pub const fn is_open(&self) -> bool {
+        self.ended.is_none()
+    }
+
+    /// The counter the next sealed frame will carry, if any is left.
+    pub fn next_counter(&self) -> Option<u32> {
+        u32::try_from(self.tx.next).ok()
+    }
+
+    /// The current send key phase (flag K).
+    pub const fn send_phase(&self) -> bool {
+        self.tx.phase
+    }
+
+    /// The current receive key phase.
+    pub const fn receive_phase(&self) -> bool {
+        self.rx.phase
+    }
+
+    /// Seals `payload` into a secured frame at the start of `buf`, returning
+    /// its length.
+    pub fn seal<P: CryptoProvider>(
+        &mut self,
+        p: &P,
+        exchange: u16,
+        flags: Flags,
+        ack: Option<u32>,
+        payload: &[u8],
+        buf: &mut [u8],
+    ) -> Result<usize, SessionError> {
+        let (header, body_len) = self.prepare(exchange, flags, ack, payload.len())?;
+        let layout = layout_secured(&header, body_len, buf)?;
+        layout.body.copy_from_slice(payload);
+        self.finish_seal(p, header, body_len, buf)
+    }
+
+    /// Encodes `message` and seals it, returning the frame's length.
+    pub fn seal_message<P: CryptoProvider>(
+        &mut self,
+        p: &P,
+        exchange: u16,
+        flags: Flags,
+        message: &Message<'_>,
+        buf: &mut [u8],
+    ) -> Result<usize, SessionError> {
+        let (header, body_len) = self.prepare(exchange, flags, None, message.encoded_len())?;
+        let layout = layout_secured(&header, body_len, buf)?;
+        message
+            .to_slice(layout.body)
+            .map_err(|_| SessionError::BufferTooSmall)?;
+        self.finish_seal(p, header, body_len, buf)
+    }
+
+    fn prepare(
+        &self,
+        exchange: u16,
+        flags: Flags,
+        ack: Option<u32>,
+        body_len: usize,
+    ) -> Result<(Header, usize), SessionError> {
+        if self.ended.is_some() {
+            return Err(SessionError::Closed);
+        }
+        let counter = u32::try_from(self.tx.next).map_err(|_| SessionError::CounterExhausted)?;
+        let flags =
+            Flags::from_bits(flags.bits() & !(Flags::SECURED.bits() | Flags::KEY_PHASE.bits()))
+                .unwrap_or(Flags::EMPTY);
+        let mut header = Header::secured(self.peer_session, counter, exchange).with_flags(flags);
+        if self.tx.phase {
+            header = header.with_flags(Flags::KEY_PHASE);
+        }
+        if let Some(ack) = ack {
+            header = header.with_ack(ack);
+        }
+        Ok((header, body_len))
+    }
+
+    fn finish_seal<P: CryptoProvider>(
+        &mut self,
+        p: &P,
+        header: Header,
+        body_len: usize,
+        buf: &mut [u8],
+    ) -> Result<usize, SessionError> {
+        let layout = layout_secured(&header, body_len, buf)?;
+        let n = nonce(self.tx.direction, header.counter);
+        let tag = p.aead_seal(&self.tx.key, &n, layout.aad, layout.body)?;
+        layout.tag.copy_from_slice(&tag);
+        self.tx.next += 1;
+        if self.tx.next > u64::from(u32::MAX) {
+            // The last counter has been used: nothing more can be sent.
+            self.ended = Some(Ended::CounterExhausted);
+        }
+        Ok(header.buffer_len() + body_len + TAG_LEN)
+    }
+
+    /// Opens a secured frame in place, returning its header and plaintext.
+    ///
+    /// On any error the channel is unchanged (the buffer may not be).
+    pub fn open<'b, P: CryptoProvider>(
+        &mut self,
+        p: &P,
+        frame: &'b mut [u8],
+        now: Instant,
+    ) -> Result<(Header, &'b [u8]), SessionError> {
+        if self.ended.is_some() {
+            return Err(SessionError::Closed);
+        }
+        let (header, header_len) = Header::parse(frame)?;
+        if !header.is_secured() {
+            return Err(SessionError::WrongFrameKind);
+        }
+        if header.session != self.local_session {
+            return Err(SessionError::UnknownSession(header.session));
+        }
+        let body_end = frame
+            .len()
+            .checked_sub(TAG_LEN)
+            .filter(|&end| end >= header_len)
+            .ok_or(crate::wire::WireError::Truncated)?;
+        if !self.rx.window.check(header.counter) {
+            return Err(SessionError::Replay(header.counter));
+        }
+        let (covered, tag) = frame.split_at_mut(body_end);
+        let tag: [u8; TAG_LEN] = (&*tag)
+            .try_into()
+            .map_err(|_| crate::wire::WireError::Truncated)?;
+        let (aad, body) = covered.split_at_mut(header_len);
+        let n = nonce(self.rx.direction, header.counter);
+        let phase = header.flags.contains(Flags::KEY_PHASE);
+        let newer = self
+            .rx
+            .window
+            .highest()
+            .is_none_or(|top| header.counter > top);
+        let mut rotate_to = None;
+        if phase == self.rx.phase {
+            p.aead_open(&self.rx.current, &n, aad, body, &tag)
+                .map_err(|_| SessionError::Authentication)?;
+        } else if newer {
+            let next = next_key(p, &self.rx.current)?;
+            p.aead_open(&next, &n, aad, body, &tag)
+                .map_err(|_| SessionError::Authentication)?;
+            rotate_to = Some(next);
+        } else {
+            let previous = self.rx.previous.ok_or(SessionError::Authentication)?;
+            p.aead_open(&previous, &n, aad, body, &tag)
+                .map_err(|_| SessionError::Authentication)?;
+        }
+        if let Some(next) = rotate_to {
+            self.rx.previous = Some(self.rx.current);
+            self.rx.current = next;
+            self.rx.phase = !self.rx.phase;
+        }
+        self.rx.window.accept(header.counter);
+        self.last_rx = now;
+        Ok((header, &*body))
+    }
+
+    /// Opens a secured frame and decodes its message. A received
+    /// [`Close`] ends the channel.
+    pub fn open_message<'b, P: CryptoProvider>(
+        &mut self,
+        p: &P,
+        frame: &'b mut [u8],
+        now: Instant,
+    ) -> Result<(Header, Message<'b>), SessionError> {
+        let (header, body) = self.open(p, frame, now)?;
+        let message = Message::from_bytes(body)?;
+        if let Message::Close(Close { reason }) = message {
+            self.ended = Some(Ended::ClosedByPeer(reason));
+        }
+        Ok((header, message))
+    }
+
+    /// Starts using the next send key (flag K flips on the next frame).
+    pub fn update_keys<P: CryptoProvider>(&mut self, p: &P) -> Result<(), SessionError> {
+        if self.ended.is_some() {
+            return Err(SessionError::Closed);
+        }
+        self.tx.key = next_key(p, &self.tx.key)?;
+        self.tx.phase = !self.tx.phase;
+        Ok(())
+    }
+
+    /// Seals an encrypted [`Close`] with `reason` and ends the channel.
+    pub fn close<P: CryptoProvider>(
+        &mut self,
+        p: &P,
+        exchange: u16,
+        reason: Status,
+        buf: &mut [u8],
+    ) -> Result<usize, SessionError> {
+        let n = self.seal_message(
+            p,
+            exchange,
+            Flags::EMPTY,
+            &Message::Close(Close { reason }),
+            buf,
+        )?;
+        self.ended = Some(Ended::ClosedLocally(reason));
+        Ok(n)
+    }
+
+    /// When [`handle_timeout`](Self::handle_timeout) must next be called.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        self.ended
+            .is_none()
+            .then(|| self.last_rx.saturating_add(self.idle_timeout))
+    }
+
+    /// Ends the channel if no authenticated frame arrived within the idle
+    /// timeout. Returns whether it ended now.
+    pub fn handle_timeout(&mut self, now: Instant) -> bool {
+        match self.poll_timeout() {
+            Some(deadline) if now >= deadline => {
+                self.ended = Some(Ended::IdleTimeout);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Sets the next send counter (tests of counter exhaustion).
+    #[cfg(test)]
+    pub(crate) fn set_next_counter(&mut self, next: u64) {
+        self.tx.next = next;
+    }
+}
+
+#[cfg(test)]
+mod tests;

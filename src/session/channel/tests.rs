@@ -1,0 +1,284 @@
+use super::*;
+use crate::crypto::InsecureTestCrypto;
+use crate::message::{Ping, Pong};
+
+const IDLE: Duration = Duration::from_secs(30);
+
+fn pair() -> (InsecureTestCrypto, SecureChannel, SecureChannel) {
+    let keys = SessionKeys {
+        phone_to_appliance: [0x11; 32],
+        appliance_to_phone: [0x22; 32],
+    };
+    let phone = SecureChannel::new(Role::Phone, &keys, 7, 9, IDLE, Instant::ZERO);
+    let appliance = SecureChannel::new(Role::Appliance, &keys, 9, 7, IDLE, Instant::ZERO);
+    (InsecureTestCrypto::from_seed([1; 32]), phone, appliance)
+}
+
+fn ping(p: &InsecureTestCrypto, ch: &mut SecureChannel, nonce: u32) -> std::vec::Vec<u8> {
+    let mut buf = [0u8; 64];
+    let n = ch
+        .seal_message(
+            p,
+            3,
+            Flags::INITIATOR,
+            &Message::Ping(Ping { nonce }),
+            &mut buf,
+        )
+        .unwrap();
+    buf[..n].to_vec()
+}
+
+#[test]
+fn round_trip_both_directions() {
+    let (p, mut phone, mut appliance) = pair();
+    let mut f = ping(&p, &mut phone, 42);
+    let (h, m) = appliance
+        .open_message(&p, &mut f, Instant::from_secs(1))
+        .unwrap();
+    assert_eq!(h.session, 9);
+    assert_eq!(h.counter, 0);
+    assert!(h.flags.contains(Flags::INITIATOR));
+    assert_eq!(m, Message::Ping(Ping { nonce: 42 }));
+    let mut buf = [0u8; 64];
+    let n = appliance
+        .seal_message(
+            &p,
+            3,
+            Flags::EMPTY,
+            &Message::Pong(Pong { nonce: 42 }),
+            &mut buf,
+        )
+        .unwrap();
+    let (h, m) = phone
+        .open_message(&p, &mut buf[..n], Instant::from_secs(1))
+        .unwrap();
+    assert_eq!((h.session, h.counter), (7, 0));
+    assert_eq!(m, Message::Pong(Pong { nonce: 42 }));
+}
+
+#[test]
+fn the_body_is_encrypted_and_the_nonce_is_specified() {
+    let (p, mut phone, _) = pair();
+    let f = ping(&p, &mut phone, 42);
+    // header 10 | body "15 2a" encrypted | tag 16
+    assert_eq!(f.len(), 10 + 2 + 16);
+    assert_ne!(&f[10..12], &[0x15, 0x2A]);
+    let mut body = [0x15, 0x2A];
+    let mut nonce = [0u8; 12];
+    nonce[0] = 0; // phone → appliance
+    let tag = p
+        .aead_seal(&[0x11; 32], &nonce, &f[..10], &mut body)
+        .unwrap();
+    assert_eq!(&f[10..12], &body);
+    assert_eq!(&f[12..], &tag);
+}
+
+#[test]
+fn every_replayed_frame_is_rejected() {
+    let (p, mut phone, mut appliance) = pair();
+    let frames: std::vec::Vec<_> = (0..10).map(|i| ping(&p, &mut phone, i)).collect();
+    for f in &frames {
+        appliance.open(&p, &mut f.clone(), Instant::ZERO).unwrap();
+    }
+    for f in &frames {
+        let counter = Header::parse(f).unwrap().0.counter;
+        assert_eq!(
+            appliance.open(&p, &mut f.clone(), Instant::ZERO),
+            Err(SessionError::Replay(counter))
+        );
+    }
+    assert!(appliance.is_open());
+}
+
+#[test]
+fn reordered_frames_within_the_window_are_accepted_once() {
+    let (p, mut phone, mut appliance) = pair();
+    let frames: std::vec::Vec<_> = (0..70).map(|i| ping(&p, &mut phone, i)).collect();
+    appliance
+        .open(&p, &mut frames[69].clone(), Instant::ZERO)
+        .unwrap();
+    // 6..69 are within 63 of 69; 0..=5 are too old.
+    for f in frames[6..69].iter().rev() {
+        appliance.open(&p, &mut f.clone(), Instant::ZERO).unwrap();
+        assert!(matches!(
+            appliance.open(&p, &mut f.clone(), Instant::ZERO),
+            Err(SessionError::Replay(_))
+        ));
+    }
+    for f in &frames[..6] {
+        assert!(matches!(
+            appliance.open(&p, &mut f.clone(), Instant::ZERO),
+            Err(SessionError::Replay(_))
+        ));
+    }
+}
+
+#[test]
+fn every_flipped_bit_is_rejected_and_changes_nothing() {
+    let (p, mut phone, mut appliance) = pair();
+    let f = ping(&p, &mut phone, 7);
+    for byte in 0..f.len() {
+        for bit in 0..8 {
+            let mut bad = f.clone();
+            bad[byte] ^= 1 << bit;
+            assert!(
+                appliance.open(&p, &mut bad, Instant::ZERO).is_err(),
+                "byte {byte} bit {bit}"
+            );
+        }
+    }
+    // The untouched frame still opens: no rejection moved the window.
+    appliance.open(&p, &mut f.clone(), Instant::ZERO).unwrap();
+}
+
+#[test]
+fn wrong_session_and_plaintext_frames_are_rejected() {
+    let (p, mut phone, mut appliance) = pair();
+    let mut f = ping(&p, &mut phone, 1);
+    assert_eq!(
+        phone.open(&p, &mut f.clone(), Instant::ZERO),
+        Err(SessionError::UnknownSession(9))
+    );
+    let mut plain = [0u8; 32];
+    let n = crate::to_slice(
+        &Header::plaintext(0, 1),
+        &Message::Ping(Ping { nonce: 1 }),
+        &mut plain,
+    )
+    .unwrap();
+    assert_eq!(
+        appliance.open(&p, &mut plain[..n], Instant::ZERO),
+        Err(SessionError::WrongFrameKind)
+    );
+    appliance.open(&p, &mut f, Instant::ZERO).unwrap();
+}
+
+#[test]
+fn key_update_on_both_sides_with_reordering_across_phases() {
+    let (p, mut phone, mut appliance) = pair();
+    let old = ping(&p, &mut phone, 0);
+    phone.update_keys(&p).unwrap();
+    let new = ping(&p, &mut phone, 1);
+    assert!(
+        Header::parse(&new)
+            .unwrap()
+            .0
+            .flags
+            .contains(Flags::KEY_PHASE)
+    );
+    // The new phase arrives first; the old frame, reordered, still opens.
+    appliance.open(&p, &mut new.clone(), Instant::ZERO).unwrap();
+    assert!(appliance.receive_phase());
+    appliance.open(&p, &mut old.clone(), Instant::ZERO).unwrap();
+    // The appliance updates its own direction too.
+    appliance.update_keys(&p).unwrap();
+    let mut buf = [0u8; 64];
+    let n = appliance
+        .seal_message(
+            &p,
+            3,
+            Flags::EMPTY,
+            &Message::Pong(Pong { nonce: 1 }),
+            &mut buf,
+        )
+        .unwrap();
+    phone.open(&p, &mut buf[..n], Instant::ZERO).unwrap();
+    assert!(phone.receive_phase());
+    // A second update on the phone: the phase bit returns to 0 with a new key.
+    phone.update_keys(&p).unwrap();
+    let third = ping(&p, &mut phone, 2);
+    assert!(
+        !Header::parse(&third)
+            .unwrap()
+            .0
+            .flags
+            .contains(Flags::KEY_PHASE)
+    );
+    appliance
+        .open(&p, &mut third.clone(), Instant::ZERO)
+        .unwrap();
+    assert!(!appliance.receive_phase());
+    // A forged phase flip with a higher counter does not move the receiver.
+    let mut forged = ping(&p, &mut phone, 3);
+    forged[1] ^= Flags::KEY_PHASE.bits();
+    assert_eq!(
+        appliance.open(&p, &mut forged, Instant::ZERO),
+        Err(SessionError::Authentication)
+    );
+    assert!(!appliance.receive_phase());
+}
+
+#[test]
+fn counter_exhaustion_ends_the_session() {
+    let (p, mut phone, mut appliance) = pair();
+    phone.set_next_counter(u64::from(u32::MAX));
+    let last = ping(&p, &mut phone, 1);
+    assert_eq!(Header::parse(&last).unwrap().0.counter, u32::MAX);
+    assert_eq!(phone.ended(), Some(Ended::CounterExhausted));
+    let mut buf = [0u8; 64];
+    assert_eq!(
+        phone.seal(&p, 1, Flags::EMPTY, None, &[1], &mut buf),
+        Err(SessionError::Closed)
+    );
+    assert_eq!(phone.next_counter(), None);
+    appliance
+        .open(&p, &mut last.clone(), Instant::ZERO)
+        .unwrap();
+}
+
+#[test]
+fn close_is_encrypted_and_ends_both_sides() {
+    let (p, mut phone, mut appliance) = pair();
+    let mut buf = [0u8; 64];
+    let n = phone.close(&p, 5, Status::SUCCESS, &mut buf).unwrap();
+    assert_eq!(phone.ended(), Some(Ended::ClosedLocally(Status::SUCCESS)));
+    assert!(
+        crate::from_bytes(&buf[..n]).is_err(),
+        "Close is not plaintext"
+    );
+    let (_, m) = appliance
+        .open_message(&p, &mut buf[..n], Instant::ZERO)
+        .unwrap();
+    assert_eq!(
+        m,
+        Message::Close(Close {
+            reason: Status::SUCCESS
+        })
+    );
+    assert_eq!(
+        appliance.ended(),
+        Some(Ended::ClosedByPeer(Status::SUCCESS))
+    );
+    let mut f = [0u8; 64];
+    assert_eq!(
+        appliance.seal(&p, 1, Flags::EMPTY, None, &[], &mut f),
+        Err(SessionError::Closed)
+    );
+}
+
+#[test]
+fn idle_timeout_is_driven_by_now() {
+    let (p, mut phone, mut appliance) = pair();
+    assert_eq!(appliance.poll_timeout(), Some(Instant::from_secs(30)));
+    let mut f = ping(&p, &mut phone, 1);
+    appliance.open(&p, &mut f, Instant::from_secs(20)).unwrap();
+    assert_eq!(appliance.poll_timeout(), Some(Instant::from_secs(50)));
+    assert!(!appliance.handle_timeout(Instant::from_secs(49)));
+    assert!(appliance.handle_timeout(Instant::from_secs(50)));
+    assert_eq!(appliance.ended(), Some(Ended::IdleTimeout));
+    assert_eq!(appliance.poll_timeout(), None);
+}
+
+#[test]
+fn short_and_garbage_frames_never_panic() {
+    let (p, _, mut appliance) = pair();
+    for len in 0..40 {
+        let mut junk = std::vec![0xA5u8; len];
+        assert!(appliance.open(&p, &mut junk, Instant::ZERO).is_err());
+        let mut secured = std::vec![0u8; len];
+        if len >= 10 {
+            secured[..10].copy_from_slice(&[1, 1, 9, 0, 0, 0, 0, 0, 0, 0]);
+        }
+        assert!(appliance.open(&p, &mut secured, Instant::ZERO).is_err());
+    }
+}

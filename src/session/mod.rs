@@ -1,0 +1,209 @@
+//! The session layer: sans-IO handshakes and the secure channel.
+//!
+//! - [`channel`]: [`SecureChannel`] seals and opens secured frames
+//!   (ChaCha20-Poly1305, header as associated data, per-direction keys and
+//!   counters, 64-entry replay window, key update by key phase, encrypted
+//!   Close, idle timeout).
+//! - [`pairing`]: first pairing from the setup code with SPAKE2+, phone
+//!   ([`pairing::PhonePairing`]) and appliance ([`pairing::AppliancePairing`]),
+//!   with the attempt [`lockout`] rules and the [`store`] traits.
+//! - Later sessions in one round trip (Noise `IKpsk2`) are specified
+//!   as planned in `spec/HANDSHAKE.md` and not yet implemented here.
+//!
+//! Nothing here performs I/O, reads a clock or owns an RNG: bytes and the
+//! current [`Instant`](crate::time::Instant) come in as arguments, randomness
+//! through the [`CryptoProvider`](crate::crypto::CryptoProvider), and frames
+//! go out into caller buffers.
+//!
+//! # Contract
+//!
+//! No input, in any state, panics or allocates. Every rejection is a
+//! [`SessionError`], which names the [`Status`] it sends (if any); a
+//! rejected input leaves the state as it was, except where the error says the
+//! session ended.
+
+pub mod channel;
+pub mod lockout;
+pub mod pairing;
+mod replay;
+pub mod store;
+
+pub use channel::{Role, SecureChannel, SessionKeys};
+pub use replay::ReplayWindow;
+
+use crate::crypto::CryptoError;
+use crate::message::{MessageError, Status};
+use crate::wire::WireError;
+
+/// The handshake message a state machine was waiting for when something
+/// else arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Expected {
+    /// `PairRequest` (appliance, idle).
+    PairRequest,
+    /// `PairChallenge` (phone after `PairRequest`).
+    PairChallenge,
+    /// `PairFinish` (appliance after `PairChallenge`).
+    PairFinish,
+    /// `ResumeRequest` (appliance, idle).
+    ResumeRequest,
+    /// `ResumeReply` (phone after `ResumeRequest`).
+    ResumeReply,
+    /// Nothing: the handshake is over.
+    Nothing,
+}
+
+impl From<crate::CodecError> for SessionError {
+    fn from(e: crate::CodecError) -> SessionError {
+        match e {
+            crate::CodecError::Wire(w) => SessionError::Wire(w),
+            crate::CodecError::Message(m) => SessionError::Message(m),
+            _ => SessionError::WrongFrameKind,
+        }
+    }
+}
+
+/// Everything the session layer rejects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum SessionError {
+    /// The frame itself was malformed.
+    #[error("frame: {0}")]
+    Wire(#[from] WireError),
+    /// The payload was not a message.
+    #[error("message: {0}")]
+    Message(#[from] MessageError),
+    /// A primitive failed (bad point, low-order key).
+    #[error("crypto: {0}")]
+    Crypto(#[from] CryptoError),
+    /// A message arrived that the current state does not take.
+    #[error("unexpected message type {got}, expected {expected:?}")]
+    Unexpected {
+        /// What the state waits for.
+        expected: Expected,
+        /// The message type that arrived.
+        got: u32,
+    },
+    /// A plaintext frame where a secured one was required, or the reverse.
+    #[error("wrong frame kind")]
+    WrongFrameKind,
+    /// The frame names a session this side does not hold.
+    #[error("unknown session {0}")]
+    UnknownSession(u16),
+    /// An AEAD tag or a key confirmation did not verify.
+    #[error("authentication failed")]
+    Authentication,
+    /// The frame's counter was already received or is below the window.
+    #[error("replayed or too old counter {0}")]
+    Replay(u32),
+    /// The send counter is exhausted: the session has ended.
+    #[error("message counter exhausted")]
+    CounterExhausted,
+    /// The session is closed (by Close, idle timeout or exhaustion).
+    #[error("session closed")]
+    Closed,
+    /// The phone's setup code is wrong.
+    #[error("wrong setup code")]
+    WrongSetupCode,
+    /// The appliance's pairing window is closed.
+    #[error("pairing window closed")]
+    PairingWindowClosed,
+    /// Another pairing attempt is in progress.
+    #[error("busy")]
+    Busy,
+    /// Too many failures; retry after this many seconds (0: until reset).
+    #[error("locked out for {retry_after_s} s")]
+    LockedOut {
+        /// Seconds to wait, 0 for "until factory reset".
+        retry_after_s: u32,
+    },
+    /// The peer refused with this status.
+    #[error("refused by peer: {0:?}")]
+    Refused(Status),
+    /// Resumption asked for by a phone the appliance holds no pairing for,
+    /// or whose replay guard did not advance.
+    #[error("needs pairing")]
+    NeedsPairing,
+    /// Persistent storage failed; nothing was sent.
+    #[error("storage failed")]
+    Storage,
+    /// The output buffer is too small.
+    #[error("buffer too small")]
+    BufferTooSmall,
+    /// The peer did not answer in time.
+    #[error("handshake timed out")]
+    Timeout,
+}
+
+impl SessionError {
+    /// The status this side sends for the error, if it answers at all.
+    pub const fn status(self) -> Option<Status> {
+        Some(match self {
+            SessionError::Wire(_) | SessionError::Replay(_) | SessionError::BufferTooSmall => {
+                return None;
+            }
+            SessionError::Message(MessageError::UnknownType(_)) => Status::UNSUPPORTED_MESSAGE,
+            SessionError::Message(_) | SessionError::Crypto(_) => Status::INVALID_MESSAGE,
+            SessionError::Unexpected { .. } | SessionError::WrongFrameKind => Status::INVALID_STATE,
+            SessionError::UnknownSession(_) => Status::UNKNOWN_SESSION,
+            SessionError::Authentication => Status::AUTHENTICATION_FAILED,
+            SessionError::CounterExhausted | SessionError::Closed => Status::UNKNOWN_SESSION,
+            SessionError::WrongSetupCode => Status::WRONG_SETUP_CODE,
+            SessionError::PairingWindowClosed => Status::PAIRING_WINDOW_CLOSED,
+            SessionError::Busy => Status::BUSY,
+            SessionError::LockedOut { .. } => Status::LOCKED_OUT,
+            SessionError::Refused(s) => s,
+            SessionError::NeedsPairing => Status::NEEDS_PAIRING,
+            SessionError::Storage => Status::FAILURE,
+            SessionError::Timeout => Status::TIMEOUT,
+        })
+    }
+}
+
+impl From<SessionError> for Status {
+    fn from(e: SessionError) -> Status {
+        e.status().unwrap_or(Status::FAILURE)
+    }
+}
+
+/// Largest handshake frame: a `PairChallenge` in a plaintext frame.
+pub const MAX_HANDSHAKE_FRAME: usize = 192;
+
+/// How long a handshake waits for the peer's next flight.
+pub const HANDSHAKE_TIMEOUT: crate::time::Duration = crate::time::Duration::from_secs(30);
+
+/// The frame a handshake state machine has ready to send.
+pub(crate) type Outbox = heapless::Vec<u8, MAX_HANDSHAKE_FRAME>;
+
+/// Encodes a plaintext handshake frame into `out`, replacing what it held.
+pub(crate) fn emit_plain(
+    out: &mut Outbox,
+    exchange: u16,
+    initiator: bool,
+    message: &crate::message::Message<'_>,
+) -> Result<(), SessionError> {
+    let mut header = crate::wire::Header::plaintext(0, exchange);
+    if initiator {
+        header = header.with_flags(crate::wire::Flags::INITIATOR);
+    }
+    let mut buf = [0u8; MAX_HANDSHAKE_FRAME];
+    let n =
+        crate::to_slice(&header, message, &mut buf).map_err(|_| SessionError::BufferTooSmall)?;
+    out.clear();
+    out.extend_from_slice(&buf[..n])
+        .map_err(|_| SessionError::BufferTooSmall)
+}
+
+/// Copies the pending frame into `buf`, returning its length.
+pub(crate) fn drain(out: &mut Outbox, buf: &mut [u8]) -> Option<usize> {
+    if out.is_empty() {
+        return None;
+    }
+    let n = out.len();
+    let dst = buf.get_mut(..n)?;
+    dst.copy_from_slice(out);
+    out.clear();
+    Some(n)
+}

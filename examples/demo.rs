@@ -7,8 +7,8 @@
 
 use applink::message::{
     AttributeId, AttributeValue, CapabilityId, EndpointId, Features, Fixed, Hello, HelloAccept,
-    HelloReply, Message, Purpose, Read, ReadReply, Record, Report, Seq, Subscribe,
-    SubscribeReply, Value,
+    HelloReply, Message, Purpose, Read, ReadReply, Record, Report, Seq, Subscribe, SubscribeReply,
+    Value,
 };
 use applink::wire::header::VERSION;
 use applink::wire::stream::{self, Deframer, Feed};
@@ -122,7 +122,9 @@ fn main() {
         ),
         (
             "phone",
-            Header::plaintext(4, 3).with_flags(Flags::INITIATOR).with_ack(4),
+            Header::plaintext(4, 3)
+                .with_flags(Flags::INITIATOR)
+                .with_ack(4),
             Message::Ack,
         ),
     ];
@@ -146,7 +148,11 @@ fn main() {
         );
         println!("       {message:?}");
 
-        let noise: &[u8] = if i % 2 == 0 { &[0x00] } else { &[0x7E, 0x13, 0x00] };
+        let noise: &[u8] = if i % 2 == 0 {
+            &[0x00]
+        } else {
+            &[0x7E, 0x13, 0x00]
+        };
         line[line_len..line_len + noise.len()].copy_from_slice(noise);
         line_len += noise.len();
         line_len += stream::encode(&frame[..n], &mut line[line_len..]).expect("line fits");

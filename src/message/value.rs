@@ -30,7 +30,6 @@ pub const MAX_DEPTH: usize = 4;
 
 /// A typed value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Value<'a> {
     /// No value (for nullable attributes).
     Null,
@@ -125,6 +124,35 @@ impl Value<'_> {
     /// Whether this is [`Value::Null`].
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
+    }
+}
+
+/// Lists and structs are logged by their length, not their contents: a
+/// recursive `Format` would make `defmt` code size (and compile time)
+/// unbounded.
+#[cfg(feature = "defmt")]
+impl defmt::Format for Value<'_> {
+    fn format(&self, f: defmt::Formatter) {
+        match *self {
+            Value::Null => defmt::write!(f, "Null"),
+            Value::Bool(v) => defmt::write!(f, "Bool({})", v),
+            Value::U8(v) => defmt::write!(f, "U8({})", v),
+            Value::U16(v) => defmt::write!(f, "U16({})", v),
+            Value::U32(v) => defmt::write!(f, "U32({})", v),
+            Value::U64(v) => defmt::write!(f, "U64({})", v),
+            Value::I8(v) => defmt::write!(f, "I8({})", v),
+            Value::I16(v) => defmt::write!(f, "I16({})", v),
+            Value::I32(v) => defmt::write!(f, "I32({})", v),
+            Value::I64(v) => defmt::write!(f, "I64({})", v),
+            Value::F32(v) => defmt::write!(f, "F32({})", v),
+            Value::F64(v) => defmt::write!(f, "F64({})", v),
+            Value::Str(v) => defmt::write!(f, "Str({=str})", v),
+            Value::Bytes(v) => defmt::write!(f, "{}", v),
+            Value::Enum(v) => defmt::write!(f, "Enum({})", v),
+            Value::Bitmap(v) => defmt::write!(f, "Bitmap({=u64:#x})", v),
+            Value::List(ref items) => defmt::write!(f, "List(len {})", items.len()),
+            Value::Struct(ref fields) => defmt::write!(f, "Struct(len {})", fields.len()),
+        }
     }
 }
 

@@ -139,65 +139,21 @@ fn build_records<'b>(records: &'b [OwnedRecord], bump: &'b Bump) -> &'b [Record<
     bump.alloc_slice_copy(&built)
 }
 
-/// An owned [`Message`]: the messages without borrowed data are carried as
-/// they are; the others hold owned lists and strings.
+/// An owned [`Message`]. Messages without borrowed data are carried as they
+/// are; the others as the message with empty lists (its head) plus the owned
+/// contents of the list or byte string it borrows.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OwnedMessage {
     Plain(Message<'static>),
-    Descriptor {
-        hash: [u8; 16],
-        total_len: u32,
-        offset: u32,
-        data: Vec<u8>,
-    },
-    Read {
-        endpoint: u16,
-        capability: Option<u32>,
-        attributes: Vec<u16>,
-    },
-    ReadReply {
-        records: Vec<OwnedRecord>,
-        more: bool,
-    },
-    Write {
-        endpoint: u16,
-        capability: u32,
-        data_version: Option<u32>,
-        values: Vec<(u16, OwnedValue)>,
-    },
-    Invoke {
-        endpoint: u16,
-        capability: u32,
-        command: u16,
-        timed_ms: Option<u16>,
-        args: Vec<(u16, OwnedValue)>,
-    },
-    InvokeReply {
-        status: u16,
-        fields: Vec<(u16, OwnedValue)>,
-    },
-    Subscribe {
-        endpoint: u16,
-        capability: Option<u32>,
-        attributes: Vec<u16>,
-        min_interval_ms: u32,
-        max_interval_ms: u32,
-        min_change: u32,
-        events: bool,
-    },
-    Report {
-        subscription: u16,
-        records: Vec<OwnedRecord>,
-    },
-    Event {
-        endpoint: u16,
-        capability: u32,
-        event: u16,
-        sequence: u64,
-        priority: Priority,
-        timestamp_ms: Option<u64>,
-        fields: Vec<(u16, OwnedValue)>,
-    },
+    Descriptor(DescriptorChunk<'static>, Vec<u8>),
+    Read(Read<'static>, Vec<u16>),
+    ReadReply(ReadReply<'static>, Vec<OwnedRecord>),
+    Write(Write<'static>, Vec<(u16, OwnedValue)>),
+    Invoke(Invoke<'static>, Vec<(u16, OwnedValue)>),
+    InvokeReply(InvokeReply<'static>, Vec<(u16, OwnedValue)>),
+    Subscribe(Subscribe<'static>, Vec<u16>),
+    Report(Report<'static>, Vec<OwnedRecord>),
+    Event(Event<'static>, Vec<(u16, OwnedValue)>),
 }
 
 impl OwnedMessage {
@@ -205,98 +161,41 @@ impl OwnedMessage {
     pub fn build<'b>(&'b self, bump: &'b Bump) -> Message<'b> {
         match self {
             OwnedMessage::Plain(m) => *m,
-            OwnedMessage::Descriptor {
-                hash,
-                total_len,
-                offset,
-                data,
-            } => Message::Descriptor(DescriptorChunk {
-                hash: Fixed(*hash),
-                total_len: *total_len,
-                offset: *offset,
+            OwnedMessage::Descriptor(head, data) => Message::Descriptor(DescriptorChunk {
                 data: Bytes(data),
+                ..*head
             }),
-            OwnedMessage::Read {
-                endpoint,
-                capability,
-                attributes,
-            } => Message::Read(Read {
-                endpoint: EndpointId(*endpoint),
-                capability: capability.map(CapabilityId),
-                attributes: Seq::from_slice(attribute_ids(attributes, bump)),
+            OwnedMessage::Read(head, ids) => Message::Read(Read {
+                attributes: Seq::from_slice(attribute_ids(ids, bump)),
+                ..*head
             }),
-            OwnedMessage::ReadReply { records, more } => Message::ReadReply(ReadReply {
+            OwnedMessage::ReadReply(head, records) => Message::ReadReply(ReadReply {
                 records: Seq::from_slice(build_records(records, bump)),
-                more: *more,
+                ..*head
             }),
-            OwnedMessage::Write {
-                endpoint,
-                capability,
-                data_version,
-                values,
-            } => Message::Write(Write {
-                endpoint: EndpointId(*endpoint),
-                capability: CapabilityId(*capability),
-                data_version: *data_version,
+            OwnedMessage::Write(head, values) => Message::Write(Write {
                 values: Seq::from_slice(build_attributes(values, bump)),
+                ..*head
             }),
-            OwnedMessage::Invoke {
-                endpoint,
-                capability,
-                command,
-                timed_ms,
-                args,
-            } => Message::Invoke(Invoke {
-                endpoint: EndpointId(*endpoint),
-                capability: CapabilityId(*capability),
-                command: CommandId(*command),
-                timed_ms: *timed_ms,
+            OwnedMessage::Invoke(head, args) => Message::Invoke(Invoke {
                 args: Seq::from_slice(build_fields(args, bump)),
+                ..*head
             }),
-            OwnedMessage::InvokeReply { status, fields } => Message::InvokeReply(InvokeReply {
-                status: Status(*status),
+            OwnedMessage::InvokeReply(head, fields) => Message::InvokeReply(InvokeReply {
                 fields: Seq::from_slice(build_fields(fields, bump)),
+                ..*head
             }),
-            OwnedMessage::Subscribe {
-                endpoint,
-                capability,
-                attributes,
-                min_interval_ms,
-                max_interval_ms,
-                min_change,
-                events,
-            } => Message::Subscribe(Subscribe {
-                endpoint: EndpointId(*endpoint),
-                capability: capability.map(CapabilityId),
-                attributes: Seq::from_slice(attribute_ids(attributes, bump)),
-                min_interval_ms: *min_interval_ms,
-                max_interval_ms: *max_interval_ms,
-                min_change: *min_change,
-                events: *events,
+            OwnedMessage::Subscribe(head, ids) => Message::Subscribe(Subscribe {
+                attributes: Seq::from_slice(attribute_ids(ids, bump)),
+                ..*head
             }),
-            OwnedMessage::Report {
-                subscription,
-                records,
-            } => Message::Report(Report {
-                subscription: *subscription,
+            OwnedMessage::Report(head, records) => Message::Report(Report {
                 records: Seq::from_slice(build_records(records, bump)),
+                ..*head
             }),
-            OwnedMessage::Event {
-                endpoint,
-                capability,
-                event,
-                sequence,
-                priority,
-                timestamp_ms,
-                fields,
-            } => Message::Event(Event {
-                endpoint: EndpointId(*endpoint),
-                capability: CapabilityId(*capability),
-                event: EventId(*event),
-                sequence: *sequence,
-                priority: *priority,
-                timestamp_ms: *timestamp_ms,
+            OwnedMessage::Event(head, fields) => Message::Event(Event {
                 fields: Seq::from_slice(build_fields(fields, bump)),
+                ..*head
             }),
         }
     }
@@ -524,98 +423,116 @@ fn priority() -> impl Strategy<Value = Priority> {
     ]
 }
 
+fn endpoint() -> impl Strategy<Value = EndpointId> {
+    any::<u16>().prop_map(EndpointId)
+}
+
+fn capability() -> impl Strategy<Value = CapabilityId> {
+    any::<u32>().prop_map(CapabilityId)
+}
+
 fn borrowed_message() -> impl Strategy<Value = OwnedMessage> {
+    let ids = || vec(any::<u16>(), 0..8);
+    let records = || vec(record(), 0..3);
     prop_oneof![
         (
-            proptest::array::uniform16(any::<u8>()),
+            fixed::<16>(),
             any::<u32>(),
             any::<u32>(),
             vec(any::<u8>(), 0..200)
         )
-            .prop_map(|(hash, total_len, offset, data)| OwnedMessage::Descriptor {
-                hash,
-                total_len,
-                offset,
-                data,
+            .prop_map(|(hash, total_len, offset, data)| {
+                let head = DescriptorChunk {
+                    hash,
+                    total_len,
+                    offset,
+                    data: Bytes(&[]),
+                };
+                OwnedMessage::Descriptor(head, data)
             }),
-        (any::<u16>(), any::<Option<u32>>(), vec(any::<u16>(), 0..8)).prop_map(
-            |(endpoint, capability, attributes)| OwnedMessage::Read {
+        (endpoint(), any::<Option<u32>>(), ids()).prop_map(|(endpoint, capability, ids)| {
+            let head = Read {
                 endpoint,
-                capability,
-                attributes,
-            }
-        ),
-        (vec(record(), 0..3), any::<bool>())
-            .prop_map(|(records, more)| OwnedMessage::ReadReply { records, more }),
+                capability: capability.map(CapabilityId),
+                attributes: Seq::empty(),
+            };
+            OwnedMessage::Read(head, ids)
+        }),
+        (records(), any::<bool>()).prop_map(|(records, more)| {
+            let head = ReadReply {
+                records: Seq::empty(),
+                more,
+            };
+            OwnedMessage::ReadReply(head, records)
+        }),
         (
-            any::<u16>(),
-            any::<u32>(),
+            endpoint(),
+            capability(),
             any::<Option<u32>>(),
             pairs(ATTRIBUTE_DEPTH)
         )
-            .prop_map(
-                |(endpoint, capability, data_version, values)| OwnedMessage::Write {
+            .prop_map(|(endpoint, capability, data_version, values)| {
+                let head = Write {
                     endpoint,
                     capability,
                     data_version,
-                    values,
-                }
-            ),
+                    values: Seq::empty(),
+                };
+                OwnedMessage::Write(head, values)
+            }),
         (
-            any::<u16>(),
-            any::<u32>(),
+            endpoint(),
+            capability(),
             any::<u16>(),
             any::<Option<u16>>(),
             pairs(FIELD_DEPTH)
         )
             .prop_map(|(endpoint, capability, command, timed_ms, args)| {
-                OwnedMessage::Invoke {
+                let head = Invoke {
                     endpoint,
                     capability,
-                    command,
+                    command: CommandId(command),
                     timed_ms,
-                    args,
-                }
+                    args: Seq::empty(),
+                };
+                OwnedMessage::Invoke(head, args)
             }),
-        (any::<u16>(), pairs(FIELD_DEPTH))
-            .prop_map(|(status, fields)| OwnedMessage::InvokeReply { status, fields }),
-        (
-            any::<u16>(),
-            any::<Option<u32>>(),
-            vec(any::<u16>(), 0..8),
-            any::<u32>(),
-            any::<u32>(),
-            any::<u32>(),
-            any::<bool>()
-        )
-            .prop_map(
-                |(
-                    endpoint,
-                    capability,
-                    attributes,
-                    min_interval_ms,
-                    max_interval_ms,
-                    min_change,
-                    events,
-                )| OwnedMessage::Subscribe {
-                    endpoint,
-                    capability,
-                    attributes,
-                    min_interval_ms,
-                    max_interval_ms,
-                    min_change,
-                    events,
-                }
-            ),
-        (any::<u16>(), vec(record(), 0..3)).prop_map(|(subscription, records)| {
-            OwnedMessage::Report {
-                subscription,
-                records,
-            }
+        (any::<u16>(), pairs(FIELD_DEPTH)).prop_map(|(status, fields)| {
+            let head = InvokeReply {
+                status: Status(status),
+                fields: Seq::empty(),
+            };
+            OwnedMessage::InvokeReply(head, fields)
         }),
         (
-            any::<u16>(),
-            any::<u32>(),
+            endpoint(),
+            any::<Option<u32>>(),
+            ids(),
+            any::<(u32, u32, u32)>(),
+            any::<bool>()
+        )
+            .prop_map(|(endpoint, capability, ids, (min, max, change), events)| {
+                let head = Subscribe {
+                    endpoint,
+                    capability: capability.map(CapabilityId),
+                    attributes: Seq::empty(),
+                    min_interval_ms: min,
+                    max_interval_ms: max,
+                    min_change: change,
+                    events,
+                };
+                OwnedMessage::Subscribe(head, ids)
+            }),
+        (any::<u16>(), records()).prop_map(|(subscription, records)| {
+            let head = Report {
+                subscription,
+                records: Seq::empty(),
+            };
+            OwnedMessage::Report(head, records)
+        }),
+        (
+            endpoint(),
+            capability(),
             any::<u16>(),
             any::<u64>(),
             priority(),
@@ -624,15 +541,16 @@ fn borrowed_message() -> impl Strategy<Value = OwnedMessage> {
         )
             .prop_map(
                 |(endpoint, capability, event, sequence, priority, timestamp_ms, fields)| {
-                    OwnedMessage::Event {
+                    let head = Event {
                         endpoint,
                         capability,
-                        event,
+                        event: EventId(event),
                         sequence,
                         priority,
                         timestamp_ms,
-                        fields,
-                    }
+                        fields: Seq::empty(),
+                    };
+                    OwnedMessage::Event(head, fields)
                 }
             ),
     ]

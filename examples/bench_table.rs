@@ -1,0 +1,125 @@
+//! Prints the codec benchmark results as one table: the median time of each
+//! format, its ratio to applink measured in the same run, and the encoded
+//! sizes of the same content side by side.
+//!
+//! Run by `scripts/bench.sh` after `cargo bench --bench codec`; it reads
+//! criterion's `estimates.json` files under `<target>/criterion`.
+//!
+//! ```text
+//! cargo run --release --example bench_table [criterion-dir]
+//! ```
+
+#[path = "../benches/common/mod.rs"]
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{FORMATS, MESSAGES, sizes};
+
+/// The median of one benchmark in nanoseconds, if it was run.
+fn median(dir: &Path, group: &str, function: &str) -> Option<f64> {
+    let path = dir.join(group).join(function).join("new/estimates.json");
+    let text = fs::read_to_string(path).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    json["median"]["point_estimate"].as_f64()
+}
+
+fn time(ns: f64) -> String {
+    if ns >= 1000.0 {
+        format!("{:.2} µs", ns / 1000.0)
+    } else {
+        format!("{ns:.1} ns")
+    }
+}
+
+fn main() {
+    let dir = std::env::args_os()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+                || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
+                PathBuf::from,
+            );
+            target.join("criterion")
+        });
+
+    println!("## Codec: median time (ratio to applink, same run) and encoded size\n");
+    println!("`applink` is a whole plaintext frame (10-byte header, payload, CRC-32C);");
+    println!("`applink-payload` the same message without the frame; `postcard` bare postcard");
+    println!("of plain serde types with `Vec`s; `memcpy` copies the applink frame.\n");
+    print!("| message | op |");
+    for f in FORMATS {
+        print!(" {f} |");
+    }
+    println!();
+    print!("|---|---|");
+    for _ in FORMATS {
+        print!("---|");
+    }
+    println!();
+    let mut missing = 0;
+    for m in MESSAGES {
+        for op in ["encode", "decode", "roundtrip"] {
+            let group = format!("{m}-{op}");
+            let base = median(&dir, &group, "applink");
+            print!("| {m} | {op} |");
+            for f in FORMATS {
+                match (median(&dir, &group, f), base) {
+                    (Some(t), Some(b)) => print!(" {} ({:.2}x) |", time(t), t / b),
+                    (Some(t), None) => print!(" {} |", time(t)),
+                    _ => {
+                        missing += 1;
+                        print!(" - |");
+                    }
+                }
+            }
+            println!();
+        }
+        print!("| {m} | bytes |");
+        for s in sizes(m) {
+            print!(" {s} |");
+        }
+        println!();
+    }
+
+    println!("\n## Integrity, stream framing and segmentation: median time\n");
+    println!("| benchmark | median | throughput |");
+    println!("|---|---|---|");
+    let rows: [(&str, &str, Option<usize>); 8] = [
+        ("crc32c", "64B", Some(64)),
+        ("crc32c", "1024B", Some(1024)),
+        ("cobs", "encode-1KiB", Some(1024)),
+        ("cobs", "deframe-1KiB", Some(1024)),
+        ("segment", "report-mtu20", None),
+        ("segment", "report-mtu244", None),
+        ("segment", "descriptor-mtu20", None),
+        ("segment", "descriptor-mtu244", None),
+    ];
+    for (group, function, bytes) in rows {
+        match median(&dir, group, function) {
+            Some(t) => {
+                let rate = bytes.map_or_else(String::new, |b| {
+                    format!("{:.0} MiB/s", b as f64 / (t * 1e-9) / (1024.0 * 1024.0))
+                });
+                println!("| {group}/{function} | {} | {rate} |", time(t));
+            }
+            None => {
+                missing += 1;
+                println!("| {group}/{function} | - | |");
+            }
+        }
+    }
+
+    let [frame, _, _, proto, ..] = sizes("report");
+    println!(
+        "\nAttribute report: whole plaintext frame {frame} bytes vs protobuf payload alone {proto} bytes."
+    );
+    if missing > 0 {
+        println!(
+            "\n{missing} results missing under {}: run `cargo bench --bench codec` first.",
+            dir.display()
+        );
+    }
+}

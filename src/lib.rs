@@ -36,6 +36,7 @@ extern crate std;
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+pub mod catalog;
 pub mod descriptor;
 pub mod message;
 pub mod time;

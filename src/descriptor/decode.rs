@@ -1,7 +1,9 @@
 //! Reading a received descriptor: a checked, borrowed walk with no
 //! allocator, lookups by id, and (with `alloc`) an owned form for phones.
 
-use crate::message::{AttributeId, CapabilityId, CommandId, DescriptorHash, EndpointId, EventId};
+#[cfg(feature = "alloc")]
+use crate::message::DescriptorHash;
+use crate::message::{AttributeId, CapabilityId, CommandId, EndpointId, EventId};
 
 use super::types::{Attribute, Capability, Command, Device, Endpoint, EventDesc};
 use super::{DescriptorError, validate};

@@ -38,6 +38,7 @@ extern crate alloc;
 
 pub mod catalog;
 pub mod descriptor;
+pub mod interaction;
 pub mod message;
 pub mod time;
 pub mod wire;

@@ -22,6 +22,9 @@
 //! Nothing here panics, allocates, or loops without bound on any input. The
 //! semantics are specified in `spec/INTERACTION.md`.
 
+pub mod clients;
+#[cfg(feature = "alloc")]
+pub mod controller;
 mod dispatcher;
 mod events;
 mod subscriptions;

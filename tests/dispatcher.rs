@@ -62,13 +62,7 @@ fn with_appliance(test: impl FnOnce(&mut Appliance<'_>)) -> [usize; 5] {
     let mut d = Appliance::new(info("Lamp+Washer"), &mut endpoints, counter, 1000).unwrap();
     test(&mut d);
     drop(d);
-    [
-        identify.writes,
-        light.writes,
-        level.writes,
-        washer.writes,
-        laundry.writes,
-    ]
+    [&identify, &light, &level, &washer, &laundry].map(|s| s.writes.get())
 }
 
 fn read<'a>(endpoint: u16, capability: Option<u32>, attributes: &'a [AttributeId]) -> Message<'a> {

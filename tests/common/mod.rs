@@ -2,9 +2,13 @@
 #![allow(dead_code)]
 
 use applink::catalog::{on_off, operational_state};
-use applink::descriptor::{DeviceInfo, Privilege};
+use core::cell::{Cell, RefCell};
+
+use applink::descriptor::{Capability, DeviceInfo, IntType, Privilege, Type};
 use applink::interaction::{Context, Dispatcher, Handler, Peer, RamSequenceStore, Response};
-use applink::message::{AttributeId, CommandId, Field, Message, Seq, Status, Value, VendorId};
+use applink::message::{
+    AttributeId, Bytes, CommandId, Field, Message, Seq, Status, Value, VendorId,
+};
 use applink::time::Instant;
 
 /// Copies a borrowed value into one that lives for the whole test.
@@ -14,11 +18,12 @@ pub fn to_static(v: &Value<'_>) -> Value<'static> {
 }
 
 /// A handler that keeps attribute values in a table and runs simple
-/// command logic for on/off and operational state.
+/// command logic for on/off and operational state. Interior mutability lets
+/// a test change values (as firmware would) while the dispatcher holds it.
 pub struct Store {
-    pub values: Vec<(AttributeId, Value<'static>)>,
-    pub writes: usize,
-    pub invokes: Vec<CommandId>,
+    pub values: RefCell<Vec<(AttributeId, Value<'static>)>>,
+    pub writes: Cell<usize>,
+    pub invokes: RefCell<Vec<CommandId>>,
     pub kind: Kind,
 }
 
@@ -32,49 +37,42 @@ pub enum Kind {
 impl Store {
     pub fn new(kind: Kind, values: &[(u16, Value<'static>)]) -> Self {
         Store {
-            values: values.iter().map(|(a, v)| (AttributeId(*a), *v)).collect(),
-            writes: 0,
-            invokes: Vec::new(),
+            values: RefCell::new(values.iter().map(|(a, v)| (AttributeId(*a), *v)).collect()),
+            writes: Cell::new(0),
+            invokes: RefCell::new(Vec::new()),
             kind,
         }
     }
 
     pub fn get(&self, id: u16) -> Option<Value<'static>> {
-        self.values.iter().find(|(a, _)| a.0 == id).map(|(_, v)| *v)
+        self.values
+            .borrow()
+            .iter()
+            .find(|(a, _)| a.0 == id)
+            .map(|(_, v)| *v)
     }
 
-    pub fn set(&mut self, id: AttributeId, v: Value<'static>) {
-        match self.values.iter_mut().find(|(a, _)| *a == id) {
+    pub fn set(&self, id: AttributeId, v: Value<'static>) {
+        let mut values = self.values.borrow_mut();
+        match values.iter_mut().find(|(a, _)| *a == id) {
             Some(slot) => slot.1 = v,
-            None => self.values.push((id, v)),
+            None => values.push((id, v)),
         }
     }
-}
 
-impl Handler for Store {
-    fn read(&self, attribute: AttributeId) -> Result<Value<'_>, Status> {
-        self.get(attribute.0).ok_or(Status::UNSUPPORTED_ATTRIBUTE)
-    }
-
-    fn write(
-        &mut self,
-        attribute: AttributeId,
-        value: &Value<'_>,
-        _cx: &mut Context,
-    ) -> Result<(), Status> {
-        self.writes += 1;
+    fn do_write(&self, attribute: AttributeId, value: &Value<'_>) -> Result<(), Status> {
+        self.writes.set(self.writes.get() + 1);
         self.set(attribute, to_static(value));
         Ok(())
     }
 
-    fn invoke(
-        &mut self,
+    fn do_invoke(
+        &self,
         command: CommandId,
-        _args: &Seq<'_, Field<'_>>,
         response: &mut Response,
         cx: &mut Context,
     ) -> Result<(), Status> {
-        self.invokes.push(command);
+        self.invokes.borrow_mut().push(command);
         match self.kind {
             Kind::OnOff => {
                 let on = matches!(self.get(0), Some(Value::Bool(true)));
@@ -105,6 +103,90 @@ impl Handler for Store {
             }
             Kind::Plain => Ok(()),
         }
+    }
+}
+
+impl Handler for Store {
+    fn read(&self, attribute: AttributeId) -> Result<Value<'_>, Status> {
+        self.get(attribute.0).ok_or(Status::UNSUPPORTED_ATTRIBUTE)
+    }
+
+    fn write(
+        &mut self,
+        attribute: AttributeId,
+        value: &Value<'_>,
+        _cx: &mut Context,
+    ) -> Result<(), Status> {
+        self.do_write(attribute, value)
+    }
+
+    fn invoke(
+        &mut self,
+        command: CommandId,
+        _args: &Seq<'_, Field<'_>>,
+        response: &mut Response,
+        cx: &mut Context,
+    ) -> Result<(), Status> {
+        self.do_invoke(command, response, cx)
+    }
+}
+
+impl Handler for &Store {
+    fn read(&self, attribute: AttributeId) -> Result<Value<'_>, Status> {
+        self.get(attribute.0).ok_or(Status::UNSUPPORTED_ATTRIBUTE)
+    }
+
+    fn write(
+        &mut self,
+        attribute: AttributeId,
+        value: &Value<'_>,
+        _cx: &mut Context,
+    ) -> Result<(), Status> {
+        self.do_write(attribute, value)
+    }
+
+    fn invoke(
+        &mut self,
+        command: CommandId,
+        _args: &Seq<'_, Field<'_>>,
+        response: &mut Response,
+        cx: &mut Context,
+    ) -> Result<(), Status> {
+        self.do_invoke(command, response, cx)
+    }
+}
+
+/// A valid starting value for every attribute of `cap`.
+pub fn defaults(cap: &Capability<'_>) -> Vec<(u16, Value<'static>)> {
+    cap.attributes
+        .iter()
+        .map(|a| {
+            let v = match a.ty {
+                Type::Bool => Value::Bool(false),
+                Type::Int(t) => {
+                    applink::interaction::clients::to_raw(&IntType { scale: 0, ..t }, t.min as f64)
+                        .unwrap()
+                }
+                Type::Float { min, .. } => Value::F32(min),
+                Type::Enum { values } => Value::Enum(values.iter().next().unwrap().value),
+                Type::Bitmap { .. } => Value::Bitmap(0),
+                Type::Str { .. } => Value::Str(""),
+                Type::Bytes { .. } => Value::Bytes(Bytes(&[])),
+                Type::List { .. } => Value::List(Seq::empty()),
+            };
+            (a.id.0, v)
+        })
+        .collect()
+}
+
+/// The handler kind the test store uses for a capability.
+pub fn kind_for(cap: &Capability<'_>) -> Kind {
+    if cap.id == on_off::ID {
+        Kind::OnOff
+    } else if cap.id == operational_state::ID {
+        Kind::Operational
+    } else {
+        Kind::Plain
     }
 }
 

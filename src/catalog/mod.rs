@@ -13,6 +13,7 @@
 pub mod device_types;
 mod doc;
 pub mod measurement;
+pub mod reference;
 
 pub mod air_quality;
 pub mod basic_information;

@@ -4,7 +4,7 @@
 //! caller's clock: [`Dispatcher::poll_timeout`],
 //! [`Dispatcher::handle_timeout`], [`Dispatcher::poll_report`].
 
-use crate::descriptor::{Access, DescriptorError, Privilege, validate};
+use crate::descriptor::{Access, DescriptorError, Privilege, Type, validate};
 use crate::message::{
     AttributeId, CapabilityId, EndpointId, Event, EventId, Field, Message, Seq, Status, Subscribe,
     SubscribeReply,
@@ -196,6 +196,7 @@ impl<S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'_, S,
                     continue;
                 }
                 let significant = sub.min_change == 0
+                    || !matches!(attr.ty, Type::Int(_))
                     || match (
                         inst.handler.read(attr.id).ok().and_then(|v| v.as_i128()),
                         sub.tracked

@@ -1,34 +1,15 @@
 //! The descriptor hash: the first 16 bytes of SHA-256 over the encoded
-//! descriptor. Computed while encoding, so no buffer holds the whole
 //! descriptor.
 
-use postcard::ser_flavors::Flavor;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::message::{DescriptorHash, Fixed};
 
-use super::DescriptorError;
+use super::{DescriptorError, encode::encode_range};
 
-struct Hasher(Sha256);
-
-impl Flavor for Hasher {
-    type Output = Sha256;
-
-    fn try_push(&mut self, byte: u8) -> postcard::Result<()> {
-        self.0.update([byte]);
-        Ok(())
-    }
-
-    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
-        self.0.update(data);
-        Ok(())
-    }
-
-    fn finalize(self) -> postcard::Result<Sha256> {
-        Ok(self.0)
-    }
-}
+/// Bytes hashed per encoding pass.
+const WINDOW: usize = 64;
 
 fn truncate(sha: Sha256) -> DescriptorHash {
     let digest = sha.finalize();
@@ -37,11 +18,21 @@ fn truncate(sha: Sha256) -> DescriptorHash {
     Fixed(out)
 }
 
-/// The hash of `value`'s encoding, computed while encoding it.
+/// The hash of `value`'s encoding. The encoding is produced window by
+/// window ([`encode_range`]), so no buffer holds it whole and firmware
+/// links only the one serializer that encoding already needs.
 pub fn hash_of<T: Serialize + ?Sized>(value: &T) -> Result<DescriptorHash, DescriptorError> {
-    postcard::serialize_with_flavor(value, Hasher(Sha256::new()))
-        .map(truncate)
-        .map_err(|_| DescriptorError::Malformed)
+    let mut sha = Sha256::new();
+    let mut window = [0u8; WINDOW];
+    let mut offset = 0;
+    loop {
+        let (total, n) = encode_range(value, offset, &mut window)?;
+        sha.update(&window[..n]);
+        offset += n;
+        if n < WINDOW || offset >= total {
+            return Ok(truncate(sha));
+        }
+    }
 }
 
 /// The hash of an encoded descriptor.

@@ -93,7 +93,9 @@ fn check_int(t: &IntType, value: &Value<'_>) -> Result<(), E> {
     if v < min || v > max {
         return Err(E::OutOfRange);
     }
-    if t.step > 1 && (v - min) % i128::from(t.step) != 0 {
+    // In range, so `v - min` fits a u64 and the step check needs no i128
+    // division (which costs flash on a microcontroller).
+    if t.step > 1 && ((v - min) as u64) % u64::from(t.step) != 0 {
         return Err(E::NotOnStep);
     }
     Ok(())

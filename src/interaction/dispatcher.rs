@@ -442,6 +442,9 @@ impl<'a, S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'a
         buf: &mut [u8],
         emit: &mut dyn FnMut(&[u8]),
     ) -> Result<(), InteractionError> {
+        if privilege == Privilege::Unauthenticated {
+            return send_status(Status::NEEDS_PAIRING, buf, emit);
+        }
         let checked = self
             .locate(inv.endpoint, inv.capability)
             .and_then(|(e, i)| {

@@ -36,7 +36,10 @@ extern crate std;
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+pub mod catalog;
 pub mod crypto;
+pub mod descriptor;
+pub mod interaction;
 pub mod message;
 pub mod session;
 pub mod time;

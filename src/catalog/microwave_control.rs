@@ -1,0 +1,34 @@
+//! `microwave_control` (0x0025): cook time and power of a microwave oven.
+
+use super::prelude::*;
+
+/// The capability id.
+pub const ID: CapabilityId = CapabilityId(0x0025);
+/// `cook_time_s` (u32 seconds, 1..=5940).
+pub const COOK_TIME: AttributeId = AttributeId(0);
+/// `power_watts` (u16 W, 100..=1000 in steps of 100).
+pub const POWER: AttributeId = AttributeId(1);
+/// `set_cooking_parameters(cook_time_s?, power_watts?)`.
+pub const SET_COOKING_PARAMETERS: CommandId = CommandId(0);
+/// `add_more_time(seconds)`.
+pub const ADD_MORE_TIME: CommandId = CommandId(1);
+
+const TIME: Type<'static> = Type::int(Width::U32, 1, 5940, Unit::Second);
+const POWER_TYPE: Type<'static> = Type::stepped(Width::U16, 100, 1000, 100, Unit::Watt);
+const ATTRIBUTES: [Attribute<'static>; 2] = [
+    Attribute::new(COOK_TIME.0, "cook_time_s", TIME, Access::RN),
+    Attribute::new(POWER.0, "power_watts", POWER_TYPE, Access::RN),
+];
+const SET: [FieldDesc<'static>; 2] = [
+    FieldDesc::new(0, "cook_time_s", TIME).optional(),
+    FieldDesc::new(1, "power_watts", POWER_TYPE).optional(),
+];
+const ADD: [FieldDesc<'static>; 1] = [FieldDesc::new(0, "seconds", TIME)];
+const COMMANDS: [Command<'static>; 2] = [
+    Command::new(SET_COOKING_PARAMETERS.0, "set_cooking_parameters", &SET),
+    Command::new(ADD_MORE_TIME.0, "add_more_time", &ADD),
+];
+
+/// The catalog entry.
+pub const CAPABILITY: Capability<'static> =
+    Capability::new(ID.0, "microwave_control", 1, &ATTRIBUTES, &COMMANDS, &[]);

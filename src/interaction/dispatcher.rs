@@ -1,0 +1,537 @@
+//! The appliance-side dispatcher: requests in, reply payloads out.
+
+use serde::ser::{Serialize, SerializeTuple, Serializer};
+
+use crate::descriptor::{
+    self, Access, Capability, DescriptorError, DeviceInfo, DeviceTypeRef, Privilege, validate,
+};
+use crate::message::{
+    CapabilityId, DescriptorHash, EndpointId, Invoke, InvokeReply, Message, Read, Seq, Status,
+    StatusReport, Write, WriteReply,
+};
+use crate::time::Instant;
+
+use super::events::{EventCounter, EventLog, SequenceStore};
+use super::subscriptions::Subscription;
+use super::writer::{Cursor, Position, Selection, write_records};
+use super::{Context, Handler, InteractionError, Peer, Response};
+
+/// The message type of [`Message::Descriptor`].
+const DESCRIPTOR_TYPE: u32 = 8;
+/// The message type of [`Message::ReadReply`].
+const READ_REPLY_TYPE: u32 = 10;
+
+/// A capability instance: its descriptor entry and the handler behind it,
+/// registered together so they cannot drift apart.
+pub struct Instance<'a> {
+    pub(crate) capability: &'a Capability<'a>,
+    pub(crate) handler: &'a mut dyn Handler,
+    pub(crate) data_version: u32,
+}
+
+impl<'a> Instance<'a> {
+    /// Registers `handler` as the implementation of `capability`.
+    pub fn new(capability: &'a Capability<'a>, handler: &'a mut dyn Handler) -> Self {
+        Instance {
+            capability,
+            handler,
+            data_version: 0,
+        }
+    }
+
+    /// The descriptor entry.
+    pub fn capability(&self) -> &Capability<'a> {
+        self.capability
+    }
+
+    /// The current data version.
+    pub fn data_version(&self) -> u32 {
+        self.data_version
+    }
+}
+
+/// An endpoint: its id, device types and capability instances (in
+/// increasing capability id order).
+pub struct EndpointEntry<'a> {
+    pub(crate) id: EndpointId,
+    pub(crate) device_types: &'a [DeviceTypeRef],
+    pub(crate) instances: &'a mut [Instance<'a>],
+}
+
+impl<'a> EndpointEntry<'a> {
+    /// An endpoint.
+    pub fn new(
+        id: u16,
+        device_types: &'a [DeviceTypeRef],
+        instances: &'a mut [Instance<'a>],
+    ) -> Self {
+        EndpointEntry {
+            id: EndpointId(id),
+            device_types,
+            instances,
+        }
+    }
+}
+
+/// A slice encoded as a [`Seq`]: byte length, then the elements.
+struct SliceSeq<'x, T>(&'x [T]);
+
+impl<T: Serialize> Serialize for SliceSeq<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut total = 0usize;
+        for item in self.0 {
+            total +=
+                postcard::experimental::serialized_size(item).map_err(serde::ser::Error::custom)?;
+        }
+        let mut t = s.serialize_tuple(self.0.len() + 1)?;
+        t.serialize_element(&total)?;
+        for item in self.0 {
+            t.serialize_element(item)?;
+        }
+        t.end()
+    }
+}
+
+impl Serialize for Instance<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.capability.serialize(s)
+    }
+}
+
+impl Serialize for EndpointEntry<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut t = s.serialize_tuple(3)?;
+        t.serialize_element(&self.id)?;
+        t.serialize_element(&Seq::from_slice(self.device_types))?;
+        t.serialize_element(&SliceSeq(self.instances))?;
+        t.end()
+    }
+}
+
+/// The registered endpoints seen as a [`Device`](crate::descriptor::Device):
+/// encodes to exactly the bytes of the equivalent `Device` value.
+struct View<'x, 'a>(&'x DeviceInfo<'a>, &'x [EndpointEntry<'a>]);
+
+impl Serialize for View<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut t = s.serialize_tuple(2)?;
+        t.serialize_element(self.0)?;
+        t.serialize_element(&SliceSeq(self.1))?;
+        t.end()
+    }
+}
+
+/// The appliance side of the interaction model.
+///
+/// `SUBS` bounds the subscription table; `EVENTS` is the event log's size
+/// in bytes. The descriptor is the registered [`EndpointEntry`]s plus
+/// `info`; it is encoded on demand from flash, never copied to RAM.
+pub struct Dispatcher<'a, S, const SUBS: usize, const EVENTS: usize> {
+    info: DeviceInfo<'a>,
+    pub(crate) endpoints: &'a mut [EndpointEntry<'a>],
+    hash: DescriptorHash,
+    descriptor_len: u32,
+    pub(crate) subs: heapless::Vec<Subscription, SUBS>,
+    pub(crate) next_subscription: u16,
+    pub(crate) counter: EventCounter<S>,
+    pub(crate) log: EventLog<EVENTS>,
+    pub(crate) now: Instant,
+}
+
+/// Sends `message` through `emit`.
+pub(crate) fn send(
+    message: &Message<'_>,
+    buf: &mut [u8],
+    emit: &mut dyn FnMut(&[u8]),
+) -> Result<(), InteractionError> {
+    let n = message
+        .to_slice(buf)
+        .map_err(|_| InteractionError::BufferTooSmall)?
+        .len();
+    emit(&buf[..n]);
+    Ok(())
+}
+
+/// Sends a [`StatusReport`].
+pub(crate) fn send_status(
+    status: Status,
+    buf: &mut [u8],
+    emit: &mut dyn FnMut(&[u8]),
+) -> Result<(), InteractionError> {
+    send(&Message::Status(StatusReport { status }), buf, emit)
+}
+
+impl<'a, S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'a, S, SUBS, EVENTS> {
+    /// A dispatcher for a device. Checks the registered descriptor
+    /// (ids increasing, every entry well-formed) and computes its hash.
+    /// `data_version_seed` (random, from the caller) starts every data
+    /// version, so versions from before a reboot are not reused.
+    pub fn new(
+        info: DeviceInfo<'a>,
+        endpoints: &'a mut [EndpointEntry<'a>],
+        counter: EventCounter<S>,
+        data_version_seed: u32,
+    ) -> Result<Self, InteractionError> {
+        let mut prev: Option<EndpointId> = None;
+        for ep in endpoints.iter_mut() {
+            if prev.is_some_and(|p| p >= ep.id) || ep.id == EndpointId::RESERVED {
+                return Err(DescriptorError::Invalid {
+                    what: "endpoint ids not increasing",
+                }
+                .into());
+            }
+            prev = Some(ep.id);
+            let mut prev_cap: Option<CapabilityId> = None;
+            for inst in ep.instances.iter_mut() {
+                if prev_cap.is_some_and(|p| p >= inst.capability.id) {
+                    return Err(DescriptorError::Invalid {
+                        what: "capability ids not increasing",
+                    }
+                    .into());
+                }
+                prev_cap = Some(inst.capability.id);
+                validate::check_capability(inst.capability)?;
+                inst.data_version = data_version_seed;
+            }
+        }
+        let view = View(&info, endpoints);
+        let hash = descriptor::hash_of(&view)?;
+        let descriptor_len = u32::try_from(descriptor::encoded_len(&view)).map_err(|_| {
+            DescriptorError::Invalid {
+                what: "descriptor too large",
+            }
+        })?;
+        Ok(Dispatcher {
+            info,
+            endpoints,
+            hash,
+            descriptor_len,
+            subs: heapless::Vec::new(),
+            next_subscription: 1,
+            counter,
+            log: EventLog::new(),
+            now: Instant::ZERO,
+        })
+    }
+
+    /// The descriptor's fingerprint, for `HelloAccept`.
+    pub fn descriptor_hash(&self) -> DescriptorHash {
+        self.hash
+    }
+
+    /// The encoded descriptor's length.
+    pub fn descriptor_len(&self) -> usize {
+        self.descriptor_len as usize
+    }
+
+    /// Encodes bytes `[offset, offset + out.len())` of the descriptor into
+    /// `out`, returning how many were written.
+    pub fn write_descriptor(&self, offset: usize, out: &mut [u8]) -> usize {
+        descriptor::encode_range(&View(&self.info, self.endpoints), offset, out)
+            .map_or(0, |(_, n)| n)
+    }
+
+    /// The data version of a capability instance.
+    pub fn data_version(&self, endpoint: EndpointId, capability: CapabilityId) -> Option<u32> {
+        let (e, i) = self.locate(endpoint, capability).ok()?;
+        Some(self.endpoints[e].instances[i].data_version)
+    }
+
+    pub(crate) fn locate(
+        &self,
+        endpoint: EndpointId,
+        capability: CapabilityId,
+    ) -> Result<(usize, usize), DescriptorError> {
+        let e = self.endpoint_index(endpoint)?;
+        let i = self.endpoints[e]
+            .instances
+            .iter()
+            .position(|inst| inst.capability.id == capability)
+            .ok_or(DescriptorError::UnknownCapability)?;
+        Ok((e, i))
+    }
+
+    pub(crate) fn endpoint_index(&self, endpoint: EndpointId) -> Result<usize, DescriptorError> {
+        self.endpoints
+            .iter()
+            .position(|ep| ep.id == endpoint)
+            .ok_or(DescriptorError::UnknownEndpoint)
+    }
+
+    /// Serves one request. Each reply payload (an encoded [`Message`]) is
+    /// written into `buf` and handed to `emit`; a Read whose answer does
+    /// not fit `buf` yields several `ReadReply` chunks. `buf` should be the
+    /// negotiated frame size less the frame overhead.
+    ///
+    /// Returns an error only when nothing can be answered: the message is
+    /// not an interaction request, or `buf` cannot hold the smallest reply.
+    pub fn handle(
+        &mut self,
+        request: &Message<'_>,
+        peer: Peer,
+        now: Instant,
+        buf: &mut [u8],
+        emit: &mut dyn FnMut(&[u8]),
+    ) -> Result<(), InteractionError> {
+        self.now = now;
+        match request {
+            Message::Describe(d) => self.describe(d.offset, buf, emit),
+            Message::Read(r) => self.read(r, peer.privilege, buf, emit),
+            Message::Write(w) => match self.write(w, peer.privilege, now) {
+                Ok(data_version) => {
+                    send(&Message::WriteReply(WriteReply { data_version }), buf, emit)
+                }
+                Err(status) => send_status(status, buf, emit),
+            },
+            Message::Invoke(i) => self.invoke(i, peer.privilege, now, buf, emit),
+            Message::Subscribe(s) => match self.subscribe(s, peer, now) {
+                Ok(reply) => send(&Message::SubscribeReply(reply), buf, emit),
+                Err(status) => send_status(status, buf, emit),
+            },
+            Message::Unsubscribe(u) => {
+                let status = self.unsubscribe(u.subscription, peer.session);
+                send_status(status, buf, emit)
+            }
+            other => Err(InteractionError::NotARequest(other.message_type())),
+        }
+    }
+
+    fn describe(
+        &self,
+        offset: u32,
+        buf: &mut [u8],
+        emit: &mut dyn FnMut(&[u8]),
+    ) -> Result<(), InteractionError> {
+        if offset > self.descriptor_len {
+            return send_status(Status::CONSTRAINT_ERROR, buf, emit);
+        }
+        let remaining = (self.descriptor_len - offset) as usize;
+        let mut cur = Cursor::new(buf);
+        let head = cur
+            .put(&DESCRIPTOR_TYPE)
+            .and_then(|_| cur.put(&self.hash))
+            .and_then(|_| cur.put(&self.descriptor_len))
+            .and_then(|_| cur.put(&offset));
+        // Room for the data's length prefix (at most 3 bytes below 2 MiB).
+        let room = cur.limit.saturating_sub(cur.pos + 3);
+        if head.is_err() || (room == 0 && remaining > 0) {
+            return Err(InteractionError::BufferTooSmall);
+        }
+        let n = remaining.min(room);
+        cur.put(&(n as u32))
+            .map_err(|_| InteractionError::BufferTooSmall)?;
+        let start = cur.pos;
+        let written = self.write_descriptor(offset as usize, &mut cur.buf[start..start + n]);
+        let end = start + written;
+        emit(&cur.buf[..end]);
+        Ok(())
+    }
+
+    fn read(
+        &self,
+        r: &Read<'_>,
+        privilege: Privilege,
+        buf: &mut [u8],
+        emit: &mut dyn FnMut(&[u8]),
+    ) -> Result<(), InteractionError> {
+        let e = match self.check_read(r, privilege) {
+            Ok(e) => e,
+            Err(err) => return send_status(err.status(), buf, emit),
+        };
+        let selection = Selection {
+            capability: r.capability,
+            attributes: r.attributes,
+            wildcard: Access::READ,
+        };
+        let mut pos = Position::default();
+        loop {
+            let before = pos;
+            let mut cur = Cursor::new(buf);
+            cur.limit = cur.limit.saturating_sub(1); // the `more` flag
+            let opened = cur.put(&READ_REPLY_TYPE).and_then(|_| cur.open());
+            let Ok(mark) = opened else {
+                return Err(InteractionError::BufferTooSmall);
+            };
+            let done = match write_records(&mut cur, &self.endpoints[e], &selection, &mut pos) {
+                Ok(done) => done,
+                Err(status) => return send_status(status, buf, emit),
+            };
+            if !done && pos == before {
+                return send_status(Status::RESOURCE_EXHAUSTED, buf, emit);
+            }
+            cur.close(mark);
+            cur.limit += 1;
+            cur.put(&!done)
+                .map_err(|_| InteractionError::BufferTooSmall)?;
+            let n = cur.pos;
+            emit(&buf[..n]);
+            if done {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Checks a read before any value is produced; returns the endpoint.
+    fn check_read(&self, r: &Read<'_>, privilege: Privilege) -> Result<usize, DescriptorError> {
+        if privilege == Privilege::Unauthenticated {
+            return Err(DescriptorError::NeedsPairing);
+        }
+        let e = self.endpoint_index(r.endpoint)?;
+        let Some(cap) = r.capability else {
+            return Ok(e);
+        };
+        let (_, i) = self.locate(r.endpoint, cap)?;
+        let capability = self.endpoints[e].instances[i].capability;
+        for id in r.attributes.iter() {
+            if id == crate::message::AttributeId::REVISION
+                || id == crate::message::AttributeId::FEATURES
+            {
+                continue;
+            }
+            let attr = capability
+                .attribute(id)
+                .ok_or(DescriptorError::UnknownAttribute)?;
+            validate::check_read(&attr, privilege)?;
+        }
+        Ok(e)
+    }
+
+    fn write(&mut self, w: &Write<'_>, privilege: Privilege, now: Instant) -> Result<u32, Status> {
+        if privilege == Privilege::Unauthenticated {
+            return Err(Status::NEEDS_PAIRING);
+        }
+        let (e, i) = self.locate(w.endpoint, w.capability)?;
+        let inst = &mut self.endpoints[e].instances[i];
+        if w.data_version.is_some_and(|v| v != inst.data_version) {
+            return Err(Status::DATA_VERSION_MISMATCH);
+        }
+        for (k, av) in w.values.iter().enumerate() {
+            let attr = inst
+                .capability
+                .attribute(av.attribute)
+                .ok_or(DescriptorError::UnknownAttribute)?;
+            validate::check_write(&attr, privilege, &av.value)?;
+            if w.values
+                .iter()
+                .skip(k + 1)
+                .any(|o| o.attribute == av.attribute)
+            {
+                return Err(DescriptorError::DuplicateField.status());
+            }
+        }
+        let mut cx = Context::new(now);
+        let mut result = Ok(());
+        for av in w.values.iter() {
+            match inst.handler.write(av.attribute, &av.value, &mut cx) {
+                Ok(()) => cx.changed(av.attribute),
+                Err(status) => {
+                    result = Err(status);
+                    break;
+                }
+            }
+        }
+        self.apply_changes(e, i, &cx);
+        result.map(|()| self.endpoints[e].instances[i].data_version)
+    }
+
+    fn invoke(
+        &mut self,
+        inv: &Invoke<'_>,
+        privilege: Privilege,
+        now: Instant,
+        buf: &mut [u8],
+        emit: &mut dyn FnMut(&[u8]),
+    ) -> Result<(), InteractionError> {
+        if privilege == Privilege::Unauthenticated {
+            return send_status(Status::NEEDS_PAIRING, buf, emit);
+        }
+        let checked = self
+            .locate(inv.endpoint, inv.capability)
+            .and_then(|(e, i)| {
+                let cmd = self.endpoints[e].instances[i]
+                    .capability
+                    .command(inv.command)
+                    .ok_or(DescriptorError::UnknownCommand)?;
+                validate::check_invoke(&cmd, privilege, inv.timed_ms, &inv.args)?;
+                Ok((e, i, cmd.response))
+            });
+        let (e, i, response_desc) = match checked {
+            Ok(found) => found,
+            Err(err) => return send_status(err.status(), buf, emit),
+        };
+        let mut cx = Context::new(now);
+        let mut response = Response::new();
+        let inst = &mut self.endpoints[e].instances[i];
+        let outcome = inst
+            .handler
+            .invoke(inv.command, &inv.args, &mut response, &mut cx);
+        self.apply_changes(e, i, &cx);
+        let (status, fields) = match outcome {
+            Ok(()) => match validate::check_fields(&response_desc, &Seq::from_slice(&response)) {
+                Ok(()) => (Status::SUCCESS, &response[..]),
+                Err(_) => (Status::FAILURE, &[][..]),
+            },
+            Err(status) => (status, &[][..]),
+        };
+        let reply = InvokeReply {
+            status,
+            fields: Seq::from_slice(fields),
+        };
+        send(&Message::InvokeReply(reply), buf, emit)
+    }
+
+    /// Bumps the instance's data version if anything changed and tells the
+    /// subscriptions.
+    fn apply_changes(&mut self, e: usize, i: usize, cx: &Context) {
+        if !cx.any_changed() {
+            return;
+        }
+        let inst = &mut self.endpoints[e].instances[i];
+        inst.data_version = inst.data_version.wrapping_add(1);
+        self.mark_subscriptions(e, i, cx);
+    }
+
+    /// Tells the dispatcher that the firmware changed an attribute itself
+    /// (a button press, a sensor reading): bumps the data version and
+    /// schedules reports.
+    pub fn attribute_changed(
+        &mut self,
+        endpoint: EndpointId,
+        capability: CapabilityId,
+        attribute: crate::message::AttributeId,
+        now: Instant,
+    ) -> Result<(), DescriptorError> {
+        let (e, i) = self.locate(endpoint, capability)?;
+        self.endpoints[e].instances[i]
+            .capability
+            .attribute(attribute)
+            .ok_or(DescriptorError::UnknownAttribute)?;
+        self.now = now;
+        let mut cx = Context::new(now);
+        cx.changed(attribute);
+        self.apply_changes(e, i, &cx);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::{Bytes, DescriptorChunk, ReadReply};
+
+    #[test]
+    fn message_type_constants_match() {
+        let chunk = DescriptorChunk {
+            hash: Default::default(),
+            total_len: 0,
+            offset: 0,
+            data: Bytes(&[]),
+        };
+        assert_eq!(Message::Descriptor(chunk).message_type(), DESCRIPTOR_TYPE);
+        let reply = ReadReply {
+            records: Seq::empty(),
+            more: false,
+        };
+        assert_eq!(Message::ReadReply(reply).message_type(), READ_REPLY_TYPE);
+    }
+}

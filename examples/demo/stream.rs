@@ -14,13 +14,12 @@ use applink::wire::header::VERSION;
 use applink::wire::stream::{self, Deframer, Feed};
 use applink::wire::{Flags, Header};
 
-/// The standard on/off capability.
-const ON_OFF: CapabilityId = CapabilityId(6);
-/// The standard level (dimmer) capability.
-const LEVEL: CapabilityId = CapabilityId(8);
+const ON_OFF: CapabilityId = applink::catalog::on_off::ID;
+const LEVEL: CapabilityId = applink::catalog::level_control::ID;
 const LAMP: EndpointId = EndpointId(1);
 
-fn main() {
+/// Runs the washer-and-lamp transcript.
+pub fn run() {
     let lamp_state = [
         AttributeValue::new(0, Value::Bool(true)),
         AttributeValue::new(1, Value::Str("desk lamp")),

@@ -2,7 +2,7 @@
 //! phone controlling it, in memory: describe, read, write, invoke (start a
 //! cycle), subscribe, and events, printed as a readable transcript.
 //!
-//! `cargo run --example appliance_transcript`
+//! Part 2 of `cargo run --example demo`.
 
 use core::cell::Cell;
 
@@ -266,7 +266,8 @@ impl Wire {
     }
 }
 
-fn main() {
+/// Runs the washer-and-lamp transcript.
+pub fn run() {
     // The appliance.
     let mut info = Info;
     let cycle = Cycle::default();

@@ -7,7 +7,7 @@
 //!
 //! - **firmware** declares its descriptor as `const`/`static` data in flash
 //!   (the `const fn` constructors below and the [`catalog`](crate::catalog)),
-//!   and [`encode`]s it, or any byte range of it, with no allocator and no
+//!   and [`encode`](fn@encode)s it, or any byte range of it, with no allocator and no
 //!   RAM copy;
 //! - **a microcontroller-side controller** [`decode`]s a received descriptor
 //!   in place and walks it with no allocator;

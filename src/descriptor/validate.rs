@@ -3,8 +3,8 @@
 //! well-formedness rules of a descriptor itself.
 //!
 //! Every function here is pure: it reads a descriptor entry and a value and
-//! answers with a [`DescriptorError`], which maps to the [`Status`] the
-//! appliance sends ([`DescriptorError::status`]).
+//! answers with a [`DescriptorError`](super::DescriptorError), which maps to the [`Status`] the
+//! appliance sends ([`DescriptorError::status`](super::DescriptorError::status)).
 //!
 //! [`Status`]: crate::message::Status
 
@@ -95,7 +95,7 @@ fn check_int(t: &IntType, value: &Value<'_>) -> Result<(), E> {
     }
     // In range, so `v - min` fits a u64 and the step check needs no i128
     // division (which costs flash on a microcontroller).
-    if t.step > 1 && ((v - min) as u64) % u64::from(t.step) != 0 {
+    if t.step > 1 && !((v - min) as u64).is_multiple_of(u64::from(t.step)) {
         return Err(E::NotOnStep);
     }
     Ok(())

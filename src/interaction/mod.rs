@@ -18,7 +18,7 @@
 //! runs: a handler sees only known attributes and commands, values of the
 //! right type within their constraints, and callers with the right
 //! privilege. A rejected request changes nothing and is answered with the
-//! [`Status`] of its [`DescriptorError`](crate::descriptor::DescriptorError).
+//! [`Status`] of its [`DescriptorError`].
 //! Nothing here panics, allocates, or loops without bound on any input. The
 //! semantics are specified in `spec/INTERACTION.md`.
 

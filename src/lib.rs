@@ -10,18 +10,18 @@
 //! Each layer is one module and imports only the layers below it:
 //!
 //! ```text
-//!  +-------------------------------------------------------------+
-//!  |  message   the vocabulary: Hello, Read, Write, Invoke, ...  |
-//!  |            as serde types, encoded with postcard            |
-//!  +-------------------------------------------------------------+
-//!  |  wire      frame header, CRC-32C trailer / AEAD tag slot,   |
-//!  |            COBS stream framing, BLE segmentation            |
-//!  +-------------------------------------------------------------+
-//!          bytes from a UART, a socket or a GATT characteristic
+//!  interaction   dispatcher, subscriptions, events | controller, clients
+//!  catalog       the standard capabilities and device types
+//!  descriptor    what a device is: static descriptors, hash, validator
+//!  session       pairing (SPAKE2+), secure channel (AEAD, replay window)
+//!  crypto        CryptoProvider: RustCrypto or a secure element
+//!  message       the vocabulary as serde types, encoded with postcard
+//!  wire          header, CRC-32C / AEAD tag, COBS streams, segmentation
+//!  ------------  bytes from a UART, a socket or a GATT characteristic
 //! ```
 //!
-//! The descriptor, interaction, session and transport layers described in
-//! `spec/SPEC.md` sit above `message` as they land.
+//! [`time`] sits beside them all: every deadline is an [`time::Instant`]
+//! the caller passes in.
 //!
 //! # Codec entry points
 //!

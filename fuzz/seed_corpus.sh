@@ -10,7 +10,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 vectors="$here/../spec/vectors"
-targets=(frame_decode message_decode deframer_chunks reassembler value_decode codec_roundtrip)
+targets=(frame_decode message_decode deframer_chunks reassembler value_decode codec_roundtrip descriptor_decode)
 
 shopt -s nullglob
 files=("$vectors"/*.json)

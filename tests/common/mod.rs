@@ -106,55 +106,39 @@ impl Store {
     }
 }
 
-impl Handler for Store {
-    fn read(&self, attribute: AttributeId) -> Result<Value<'_>, Status> {
-        self.get(attribute.0).ok_or(Status::UNSUPPORTED_ATTRIBUTE)
-    }
+/// One handler body for the store and for a shared reference to it (the
+/// store mutates through cells, so both forms serve).
+macro_rules! store_handler {
+    ($ty:ty) => {
+        impl Handler for $ty {
+            fn read(&self, attribute: AttributeId) -> Result<Value<'_>, Status> {
+                self.get(attribute.0).ok_or(Status::UNSUPPORTED_ATTRIBUTE)
+            }
 
-    fn write(
-        &mut self,
-        attribute: AttributeId,
-        value: &Value<'_>,
-        _cx: &mut Context,
-    ) -> Result<(), Status> {
-        self.do_write(attribute, value)
-    }
+            fn write(
+                &mut self,
+                attribute: AttributeId,
+                value: &Value<'_>,
+                _cx: &mut Context,
+            ) -> Result<(), Status> {
+                self.do_write(attribute, value)
+            }
 
-    fn invoke(
-        &mut self,
-        command: CommandId,
-        _args: &Seq<'_, Field<'_>>,
-        response: &mut Response,
-        cx: &mut Context,
-    ) -> Result<(), Status> {
-        self.do_invoke(command, response, cx)
-    }
+            fn invoke(
+                &mut self,
+                command: CommandId,
+                _args: &Seq<'_, Field<'_>>,
+                response: &mut Response,
+                cx: &mut Context,
+            ) -> Result<(), Status> {
+                self.do_invoke(command, response, cx)
+            }
+        }
+    };
 }
 
-impl Handler for &Store {
-    fn read(&self, attribute: AttributeId) -> Result<Value<'_>, Status> {
-        self.get(attribute.0).ok_or(Status::UNSUPPORTED_ATTRIBUTE)
-    }
-
-    fn write(
-        &mut self,
-        attribute: AttributeId,
-        value: &Value<'_>,
-        _cx: &mut Context,
-    ) -> Result<(), Status> {
-        self.do_write(attribute, value)
-    }
-
-    fn invoke(
-        &mut self,
-        command: CommandId,
-        _args: &Seq<'_, Field<'_>>,
-        response: &mut Response,
-        cx: &mut Context,
-    ) -> Result<(), Status> {
-        self.do_invoke(command, response, cx)
-    }
-}
+store_handler!(Store);
+store_handler!(&Store);
 
 /// A valid starting value for every attribute of `cap`.
 pub fn defaults(cap: &Capability<'_>) -> Vec<(u16, Value<'static>)> {

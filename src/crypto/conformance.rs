@@ -3,11 +3,14 @@
 //! [`run`] checks the provider against published vectors: RFC 7748 §5.2
 //! and §6.1 (X25519), RFC 8439 §2.8.2 (ChaCha20-Poly1305, both directions
 //! and a rejected forgery), RFC 5869 appendix A.1–A.3 (HKDF-SHA256) and
-//! RFC 9383 appendix C (SPAKE2+ P256-SHA256, every value, both roles). A
+//! RFC 9383 appendix C (SPAKE2+ P256-SHA256, every value, both roles) and
+//! the cacophony test vector of `Noise_IKpsk2_25519_ChaChaPoly_SHA256`
+//! (both handshake messages and four transport messages). A
 //! hardware-backed provider passes the same suite before it ships.
 
+use super::noise;
 use super::spake2plus::{self, Context, ProverSecret, VerifierRecord};
-use super::{CryptoError, CryptoProvider, hex};
+use super::{CryptoError, CryptoProvider, NONCE_LEN, hex};
 
 /// The first check a provider failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -28,7 +31,8 @@ pub fn run<P: CryptoProvider>(p: &P) -> Result<(), Failure> {
     x25519(p)?;
     aead(p)?;
     hkdf(p)?;
-    spake2plus(p)
+    spake2plus(p)?;
+    noise_ikpsk2(p)
 }
 
 /// RFC 7748 §5.2 (two single-step vectors) and §6.1 (Alice and Bob).
@@ -270,6 +274,123 @@ pub fn spake2plus<P: CryptoProvider>(p: &P) -> Result<(), Failure> {
     )
 }
 
+mod cacophony {
+    //! The `Noise_IKpsk2_25519_ChaChaPoly_SHA256` vector of the cacophony
+    //! test suite (public domain), as also checked by other Noise libraries.
+    use super::hex;
+    pub const PROLOGUE: &[u8] = b"John Galt";
+    pub const PSK: [u8; 32] =
+        hex(b"54686973206973206d7920417573747269616e20706572737065637469766521");
+    pub const INIT_STATIC: [u8; 32] =
+        hex(b"e61ef9919cde45dd5f82166404bd08e38bceb5dfdfded0a34c8df7ed542214d1");
+    pub const INIT_EPHEMERAL: [u8; 32] =
+        hex(b"893e28b9dc6ca8d611ab664754b8ceb7bac5117349a4439a6b0569da977c464a");
+    pub const INIT_REMOTE_STATIC: [u8; 32] =
+        hex(b"31e0303fd6418d2f8c0e78b91f22e8caed0fbe48656dcf4767e4834f701b8f62");
+    pub const RESP_STATIC: [u8; 32] =
+        hex(b"4a3acbfdb163dec651dfa3194dece676d437029c62a408b4c5ea9114246e4893");
+    pub const RESP_EPHEMERAL: [u8; 32] =
+        hex(b"bbdb4cdbd309f1a1f2e1456967fe288cadd6f712d65dc7b7793d5e63da6b375b");
+    /// "Ludwig von Mises", message 1.
+    pub const PAYLOAD_0: &[u8] = b"Ludwig von Mises";
+    pub const MESSAGE_0: [u8; 112] = hex(b"ca35def5ae56cec33dc2036731ab14896bc4c75dbb07a61f879f8e3afa4c79442ec9b09893d0f510791784c10cbc959f25b1766e0def6e301d14fbca1c7790ac829b8b3674f5f649a5f0e98479662cbfbf2b2c47cd4b09fcd266cd29d7cb675f1808849707847840f6d178ec4d3733aa");
+    pub const PAYLOAD_1: &[u8] = b"Murray Rothbard";
+    pub const MESSAGE_1: [u8; 63] = hex(b"95ebc60d2b1fa672c1f46a8aa265ef51bfe38e7ccb39ec5be34069f1448088439a1b3cebf680b2c74217fcb5eba4ff58a9468cd90c4aca6194f57479b379a7");
+    /// Transport messages: (payload, ciphertext), alternating initiator
+    /// and responder, each direction's nonce counting from 0.
+    pub const TRANSPORT: [(&[u8], &[u8]); 4] = [
+        (
+            b"F. A. Hayek",
+            &hex::<27>(b"a8fde7a0accec190cd306c5950d4fd8e04a205ec288aa747d8b347"),
+        ),
+        (
+            b"Carl Menger",
+            &hex::<27>(b"59caddd9984a3bbe24c4fb31a2bd455b7eba3fa0980674b1a3a5f9"),
+        ),
+        (
+            b"Jean-Baptiste Say",
+            &hex::<33>(b"3b9bfebd210c22ba0cff9de79b4007d7a552fffbf92616881faa8a883e25b80258"),
+        ),
+        (
+            b"Eugen B\xf6hm von Bawerk",
+            &hex::<37>(
+                b"f37512df1043d564d7c46ac85c53d3b6a9a05724bc297e7142808f217561651217fe85b782",
+            ),
+        ),
+    ];
+}
+
+/// The cacophony `Noise_IKpsk2_25519_ChaChaPoly_SHA256` vector: message 1
+/// and 2 byte for byte from both roles, the same transport keys on both
+/// sides, and four transport messages under them.
+pub fn noise_ikpsk2<P: CryptoProvider>(p: &P) -> Result<(), Failure> {
+    use cacophony as v;
+    let name = "Noise IKpsk2 message 1";
+    let i_s = p.x25519_import(&v::INIT_STATIC);
+    let r_s = p.x25519_import(&v::RESP_STATIC);
+    check(
+        p.x25519_public(&r_s) == v::INIT_REMOTE_STATIC,
+        "Noise IKpsk2 responder static",
+    )?;
+    let mut m0 = [0u8; 112];
+    let (initiator, n) = ok(
+        noise::Initiator::write_message_1(
+            p,
+            v::PROLOGUE,
+            &i_s,
+            &v::INIT_REMOTE_STATIC,
+            p.x25519_import(&v::INIT_EPHEMERAL),
+            v::PAYLOAD_0,
+            &mut m0,
+        ),
+        name,
+    )?;
+    check(n == m0.len() && m0 == v::MESSAGE_0, name)?;
+    let mut payload = [0u8; 32];
+    let (responder, n) = ok(
+        noise::Responder::read_message_1(p, v::PROLOGUE, &r_s, &v::MESSAGE_0, &mut payload),
+        name,
+    )?;
+    check(&payload[..n] == v::PAYLOAD_0, name)?;
+    check(
+        responder.remote_static() == &p.x25519_public(&i_s),
+        "Noise IKpsk2 initiator static",
+    )?;
+
+    let name = "Noise IKpsk2 message 2";
+    let mut m1 = [0u8; 63];
+    let r_e = p.x25519_import(&v::RESP_EPHEMERAL);
+    let (resp_keys, n) = ok(
+        responder.write_message_2(p, &r_e, &v::PSK, v::PAYLOAD_1, &mut m1),
+        name,
+    )?;
+    check(n == m1.len() && m1 == v::MESSAGE_1, name)?;
+    let (init_keys, n) = ok(
+        initiator.read_message_2(p, &i_s, &v::PSK, &v::MESSAGE_1, &mut payload),
+        name,
+    )?;
+    check(&payload[..n] == v::PAYLOAD_1, name)?;
+    check(init_keys == resp_keys, "Noise IKpsk2 split")?;
+
+    let name = "Noise IKpsk2 transport";
+    for (i, (plain, expected)) in v::TRANSPORT.iter().enumerate() {
+        let key = if i % 2 == 0 {
+            &init_keys.initiator_to_responder
+        } else {
+            &init_keys.responder_to_initiator
+        };
+        let mut nonce = [0u8; NONCE_LEN];
+        nonce[4] = (i / 2) as u8;
+        let mut buf = [0u8; 32];
+        let body = buf.get_mut(..plain.len()).ok_or(Failure(name))?;
+        body.copy_from_slice(plain);
+        let tag = ok(p.aead_seal(key, &nonce, &[], body), name)?;
+        check(body == &expected[..plain.len()], name)?;
+        check(tag[..] == expected[plain.len()..], name)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,6 +403,7 @@ mod tests {
         assert_eq!(aead(&p), Ok(()));
         assert_eq!(hkdf(&p), Ok(()));
         assert_eq!(spake2plus(&p), Ok(()));
+        assert_eq!(noise_ikpsk2(&p), Ok(()));
         assert_eq!(run(&p), Ok(()));
     }
 

@@ -12,8 +12,10 @@
 //!   from a seed: for test vectors, tests and fuzzing only.
 //! - [`spake2plus`] composes SPAKE2+ (RFC 9383, P256-SHA256-HKDF-SHA256-
 //!   HMAC-SHA256) over any provider.
+//! - [`noise`] composes the Noise `IKpsk2` handshake (X25519,
+//!   ChaCha20-Poly1305, SHA-256) over any provider.
 //! - [`conformance`] is a known-answer suite (RFC 7748, RFC 8439, RFC 5869,
-//!   RFC 9383) any provider can be run through.
+//!   RFC 9383, Noise cacophony) any provider can be run through.
 //! - [`setup_code`] checks 8-digit setup codes and, with `std`, derives the
 //!   SPAKE2+ secrets from one with Argon2id.
 //!
@@ -31,6 +33,7 @@
 //! Symmetric session keys are 32-byte arrays derived by HKDF.
 
 pub mod conformance;
+pub mod noise;
 pub mod setup_code;
 pub mod spake2plus;
 

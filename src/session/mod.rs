@@ -7,8 +7,11 @@
 //! - [`pairing`]: first pairing from the setup code with SPAKE2+, phone
 //!   ([`pairing::PhonePairing`]) and appliance ([`pairing::AppliancePairing`]),
 //!   with the attempt [`lockout`] rules and the [`store`] traits.
-//! - Later sessions in one round trip (Noise `IKpsk2`) are specified
-//!   as planned in `spec/HANDSHAKE.md` and not yet implemented here.
+//! - [`resume`]: later sessions in one round trip (Noise `IKpsk2` with the
+//!   pairing's static keys and secret), phone ([`resume::PhoneResume`]) and
+//!   appliance ([`resume::ApplianceResume`]), with a durable replay guard.
+//! - [`ApplianceHandshake`] takes every plaintext handshake frame on the
+//!   appliance and routes it to pairing or resumption.
 //!
 //! Nothing here performs I/O, reads a clock or owns an RNG: bytes and the
 //! current [`Instant`](crate::time::Instant) come in as arguments, randomness
@@ -26,10 +29,13 @@ pub mod channel;
 pub mod lockout;
 pub mod pairing;
 mod replay;
+pub mod responder;
+pub mod resume;
 pub mod store;
 
 pub use channel::{Role, SecureChannel, SessionKeys};
 pub use replay::ReplayWindow;
+pub use responder::ApplianceHandshake;
 
 use crate::crypto::CryptoError;
 use crate::message::{MessageError, Status};

@@ -108,7 +108,7 @@ fn open_identity<P: CryptoProvider>(
     Ok(public)
 }
 
-fn reject_error(r: HelloReject) -> SessionError {
+pub(crate) fn reject_error(r: HelloReject) -> SessionError {
     match r {
         HelloReject::PairingWindowClosed => SessionError::PairingWindowClosed,
         HelloReject::Busy { .. } => SessionError::Busy,
@@ -333,6 +333,15 @@ pub enum ApplianceEvent {
         /// The phone's static key.
         peer_static: [u8; 32],
         /// Whether it became an admin (the first paired phone does).
+        admin: bool,
+    },
+    /// A paired phone resumed a session.
+    Resumed {
+        /// The secured channel; the phone's first command arrives on it next.
+        channel: SecureChannel,
+        /// The phone's static key.
+        peer_static: [u8; 32],
+        /// Whether the phone is an admin.
         admin: bool,
     },
     /// An attempt failed (already counted).

@@ -1,0 +1,479 @@
+//! The handshake transcripts of `spec/vectors/handshake.json`: a pairing
+//! with the setup code and the first command in the third flight, a refused
+//! wrong code, and a resumption with secured frames both ways and a key
+//! update. Every random draw is recorded, so a port that injects the same
+//! draws must produce every frame byte for byte.
+//!
+//! Shared by `examples/gen_handshake_vectors.rs` (writes the file) and
+//! `tests/handshake_vectors.rs` (checks it).
+
+#![allow(dead_code)]
+
+use core::cell::RefCell;
+use std::rc::Rc;
+
+use applink::catalog::on_off;
+use applink::crypto::setup_code::{self, SetupCode};
+use applink::crypto::spake2plus::{self, Context, ProverSecret};
+use applink::crypto::{CryptoProvider, RustCrypto, noise};
+use applink::message::{EndpointId, Invoke, InvokeReply, Message, Seq, Status};
+use applink::session::pairing::{
+    ApplianceEvent, ApplianceIdentity, CONTEXT_LABEL, DeviceId, KEY_LABEL, PhonePairing,
+};
+use applink::session::resume::{PROLOGUE_LABEL, PhoneResume};
+use applink::session::store::{MemoryStore, Pairing, PairingStore};
+use applink::session::{ApplianceHandshake, SecureChannel, SessionKeys};
+use applink::time::{Duration, Instant};
+use applink::wire::Flags;
+use serde_json::{Value as Json, json};
+use sha2::{Digest, Sha256};
+
+/// The appliance in every transcript.
+pub const DEVICE_ID: DeviceId = *b"APPLNK01";
+/// The setup code printed on it.
+pub const SETUP_CODE: &str = "31415926";
+/// The code a careless user types instead.
+pub const WRONG_CODE: &str = "31415927";
+/// The appliance's X25519 static secret (written at manufacture).
+pub const APPLIANCE_STATIC: [u8; 32] = [0xA5; 32];
+/// The phone's X25519 static secret.
+pub const PHONE_STATIC: [u8; 32] = [0x5A; 32];
+/// The id the appliance puts in frames to the phone.
+pub const PHONE_SESSION: u16 = 0x0101;
+
+/// Every random draw, in order, with the side that made it.
+type Log = Rc<RefCell<Vec<(&'static str, Vec<u8>)>>>;
+
+/// A provider whose randomness is `SHA-256(label || counter_le_u64)`
+/// blocks, recorded into `log`.
+fn recording(label: &'static str, log: &Log) -> RustCrypto<impl FnMut(&mut [u8])> {
+    let log = log.clone();
+    let mut counter = 0u64;
+    RustCrypto::new(move |out: &mut [u8]| {
+        for chunk in out.chunks_mut(32) {
+            let mut h = Sha256::new();
+            h.update(label.as_bytes());
+            h.update(counter.to_le_bytes());
+            counter += 1;
+            let block: [u8; 32] = h.finalize().into();
+            chunk.copy_from_slice(&block[..chunk.len()]);
+        }
+        log.borrow_mut().push((label, out.to_vec()));
+    })
+}
+
+fn draw_use(len: usize) -> &'static str {
+    match len {
+        64 => "P-256 scalar: these 64 bytes as a big-endian integer, reduced mod n",
+        32 => "X25519 ephemeral secret (clamped as RFC 7748 defines)",
+        2 => "session id: u16 little-endian (0 would be redrawn)",
+        _ => "other",
+    }
+}
+
+fn randomness(log: &Log) -> Json {
+    Json::Array(
+        log.borrow()
+            .iter()
+            .map(|(side, bytes)| {
+                json!({"side": side, "bytes": hex::encode(bytes), "use": draw_use(bytes.len())})
+            })
+            .collect(),
+    )
+}
+
+/// Argon2id of a code (cached: it is deliberately slow).
+fn secret(code: &str) -> [u8; 80] {
+    static RIGHT: std::sync::OnceLock<[u8; 80]> = std::sync::OnceLock::new();
+    static WRONG: std::sync::OnceLock<[u8; 80]> = std::sync::OnceLock::new();
+    let cell = if code == SETUP_CODE { &RIGHT } else { &WRONG };
+    *cell.get_or_init(|| {
+        let code = SetupCode::parse(code).expect("a valid code");
+        setup_code::derive_w0s_w1s(&code, &DEVICE_ID).expect("Argon2id")
+    })
+}
+
+fn hkdf_label(p: &impl CryptoProvider, shared: &[u8; 32], label: &[u8]) -> [u8; 32] {
+    let mut k = [0u8; 32];
+    p.hkdf_sha256(&[], shared, &[KEY_LABEL, label], &mut k)
+        .unwrap();
+    k
+}
+
+/// One frame of a transcript.
+fn frame(from: &str, bytes: &[u8], message: &str, note: &str) -> Json {
+    json!({"from": from, "message": message, "hex": hex::encode(bytes), "note": note})
+}
+
+fn take(f: &mut impl FnMut(&mut [u8]) -> Option<usize>) -> Vec<u8> {
+    let mut buf = [0u8; 256];
+    let n = f(&mut buf).expect("a frame to send");
+    buf[..n].to_vec()
+}
+
+fn first_command() -> Message<'static> {
+    Message::Invoke(Invoke {
+        endpoint: EndpointId(1),
+        capability: on_off::ID,
+        command: on_off::TOGGLE,
+        timed_ms: None,
+        args: Seq::empty(),
+    })
+}
+
+fn success() -> Message<'static> {
+    Message::InvokeReply(InvokeReply {
+        status: Status::SUCCESS,
+        fields: Seq::empty(),
+    })
+}
+
+fn keys_json(k: &SessionKeys) -> Json {
+    json!({
+        "phone_to_appliance": hex::encode(k.phone_to_appliance),
+        "appliance_to_phone": hex::encode(k.appliance_to_phone),
+    })
+}
+
+/// Seals `message` on `channel` and returns the frame.
+fn seal(
+    p: &impl CryptoProvider,
+    channel: &mut SecureChannel,
+    exchange: u16,
+    flags: Flags,
+    message: &Message<'_>,
+) -> Vec<u8> {
+    let mut buf = [0u8; 256];
+    let n = channel
+        .seal_message(p, exchange, flags, message, &mut buf)
+        .unwrap();
+    buf[..n].to_vec()
+}
+
+fn open(p: &impl CryptoProvider, channel: &mut SecureChannel, bytes: &[u8], now: Instant) {
+    let mut b = bytes.to_vec();
+    channel.open(p, &mut b, now).expect("the frame opens");
+}
+
+struct Appliance<P: CryptoProvider> {
+    p: P,
+    identity: ApplianceIdentity<P>,
+    handshake: ApplianceHandshake,
+    store: MemoryStore<4>,
+}
+
+fn appliance<P: CryptoProvider>(p: P) -> Appliance<P> {
+    let w = ProverSecret::<P>::from_pbkdf_output(&p, &secret(SETUP_CODE)).unwrap();
+    let identity = ApplianceIdentity {
+        device_id: DEVICE_ID,
+        record: w.verifier_record(&p),
+        static_secret: p.x25519_import(&APPLIANCE_STATIC),
+    };
+    let mut handshake = ApplianceHandshake::new();
+    handshake
+        .pairing_mut()
+        .open_window(Instant::ZERO, Duration::from_secs(900));
+    Appliance {
+        p,
+        identity,
+        handshake,
+        store: MemoryStore::new(),
+    }
+}
+
+impl<P: CryptoProvider> Appliance<P> {
+    fn handle(&mut self, bytes: &[u8], now: Instant) -> Option<Vec<u8>> {
+        let _ =
+            self.handshake
+                .handle_frame(&mut self.p, &mut self.store, &self.identity, bytes, now);
+        let mut buf = [0u8; 256];
+        self.handshake
+            .poll_transmit(&mut buf)
+            .map(|n| buf[..n].to_vec())
+    }
+}
+
+fn parameters() -> Json {
+    let p = RustCrypto::new(|_: &mut [u8]| unreachable!("no randomness"));
+    let w = secret(SETUP_CODE);
+    let prover = ProverSecret::<_>::from_pbkdf_output(&p, &w).unwrap();
+    let record = prover.verifier_record(&p);
+    let mut salt_input = Vec::new();
+    salt_input.extend_from_slice(setup_code::SALT_LABEL);
+    salt_input.extend_from_slice(&DEVICE_ID);
+    json!({
+        "device_id": hex::encode(DEVICE_ID),
+        "setup_code": SETUP_CODE,
+        "wrong_code": WRONG_CODE,
+        "salt": hex::encode(Sha256::digest(&salt_input)),
+        "argon2id": {"m_kib": setup_code::ARGON2_M_KIB, "t": setup_code::ARGON2_T, "p": setup_code::ARGON2_P, "output_len": 80},
+        "w0s_w1s": hex::encode(w),
+        "w0": hex::encode(p.p256_scalar_bytes(&prover.w0)),
+        "w1": hex::encode(p.p256_scalar_bytes(&prover.w1)),
+        "L": hex::encode(p.p256_point_encode(&record.l).unwrap()),
+        "appliance_static_secret": hex::encode(APPLIANCE_STATIC),
+        "appliance_static_public": hex::encode(p.x25519_public(&p.x25519_import(&APPLIANCE_STATIC))),
+        "phone_static_secret": hex::encode(PHONE_STATIC),
+        "phone_static_public": hex::encode(p.x25519_public(&p.x25519_import(&PHONE_STATIC))),
+        "phone_session": PHONE_SESSION,
+    })
+}
+
+/// Pairing with the right code; returns the transcript and what the phone
+/// stores.
+fn pairing() -> (Json, Pairing) {
+    let log: Log = Rc::default();
+    let mut phone_p = recording("phone/pairing", &log);
+    let mut a = appliance(recording("appliance/pairing", &log));
+    let now = Instant::from_secs(1);
+    let w = ProverSecret::from_pbkdf_output(&phone_p, &secret(SETUP_CODE)).unwrap();
+    let phone_static = phone_p.x25519_public(&phone_p.x25519_import(&PHONE_STATIC));
+    let w_start = ProverSecret::from_pbkdf_output(&phone_p, &secret(SETUP_CODE)).unwrap();
+    let mut phone = PhonePairing::start(
+        &mut phone_p,
+        w_start,
+        DEVICE_ID,
+        phone_static,
+        PHONE_SESSION,
+        0x0100,
+        now,
+    )
+    .unwrap();
+    let request = take(&mut |b| phone.poll_transmit(b));
+    let challenge = a.handle(&request, now).expect("PairChallenge");
+    phone.handle_frame(&phone_p, &challenge, now).unwrap();
+    let mut paired = phone.poll_event().unwrap().unwrap();
+    let finish = take(&mut |b| phone.poll_transmit(b));
+    let command = seal(
+        &phone_p,
+        &mut paired.channel,
+        0x0101,
+        Flags::INITIATOR,
+        &first_command(),
+    );
+    assert!(a.handle(&finish, now).is_none());
+    let Some(ApplianceEvent::Paired { mut channel, .. }) = a.handshake.poll_event() else {
+        panic!("the appliance did not pair");
+    };
+    open(&a.p, &mut channel, &command, now);
+    let reply = seal(&a.p, &mut channel, 0x0101, Flags::EMPTY, &success());
+    open(&phone_p, &mut paired.channel, &reply, now);
+
+    // The keys, recomputed from the recorded draws through the public
+    // SPAKE2+ functions (a check of the transcript, and a debugging aid).
+    let draws = log.borrow().clone();
+    let x = phone_p.p256_scalar_reduce(&draws[0].1).unwrap();
+    let (Message::PairRequest(r), Message::PairChallenge(c)) = (
+        applink::from_bytes(&request).unwrap().1,
+        applink::from_bytes(&challenge).unwrap().1,
+    ) else {
+        panic!("not the pairing messages");
+    };
+    let mut ctx_bytes = CONTEXT_LABEL.to_vec();
+    ctx_bytes.extend_from_slice(&PHONE_SESSION.to_le_bytes());
+    ctx_bytes.extend_from_slice(&c.session.to_le_bytes());
+    let ctx = Context {
+        context: &ctx_bytes,
+        prover_id: &[],
+        verifier_id: &DEVICE_ID,
+    };
+    let k = spake2plus::prover_finish(&phone_p, &ctx, &w, &x, &r.share.0, &c.share.0).unwrap();
+    let traffic = SessionKeys {
+        phone_to_appliance: hkdf_label(&phone_p, &k.shared, b"p2a"),
+        appliance_to_phone: hkdf_label(&phone_p, &k.shared, b"a2p"),
+    };
+    assert_eq!(hkdf_label(&phone_p, &k.shared, b"psk"), paired.pairing.psk);
+    let json = json!({
+        "name": "pairing",
+        "description": "Pairing with the right setup code in 1.5 round trips; the phone's first command (Invoke on/off toggle) rides in the third flight; the appliance answers it.",
+        "randomness": randomness(&log),
+        "spake2plus": {
+            "context": hex::encode(&ctx_bytes),
+            "x": hex::encode(phone_p.p256_scalar_bytes(&x)),
+            "K_shared": hex::encode(k.shared),
+            "confirmP": hex::encode(k.confirm_p),
+            "confirmV": hex::encode(k.confirm_v),
+        },
+        "keys": {
+            "id-a": hex::encode(hkdf_label(&phone_p, &k.shared, b"id-a")),
+            "id-p": hex::encode(hkdf_label(&phone_p, &k.shared, b"id-p")),
+            "psk": hex::encode(paired.pairing.psk),
+            "traffic": keys_json(&traffic),
+        },
+        "frames": [
+            frame("phone", &request, "PairRequest", "plaintext, flag I, session_p 0x0101"),
+            frame("appliance", &challenge, "PairChallenge", "plaintext; the attempt was counted before it left"),
+            frame("phone", &finish, "PairFinish", "plaintext, flag I"),
+            frame("phone", &command, "Invoke", "secured, same flight as PairFinish, counter 0"),
+            frame("appliance", &reply, "InvokeReply", "secured, counter 0"),
+        ],
+    });
+    (json, paired.pairing)
+}
+
+/// A wrong code: the phone detects it from confirmV and says so.
+fn wrong_code() -> Json {
+    let log: Log = Rc::default();
+    let mut phone_p = recording("phone/wrong-code", &log);
+    let mut a = appliance(recording("appliance/wrong-code", &log));
+    let now = Instant::from_secs(1);
+    let w = ProverSecret::from_pbkdf_output(&phone_p, &secret(WRONG_CODE)).unwrap();
+    let phone_static = phone_p.x25519_public(&phone_p.x25519_import(&PHONE_STATIC));
+    let mut phone = PhonePairing::start(
+        &mut phone_p,
+        w,
+        DEVICE_ID,
+        phone_static,
+        PHONE_SESSION,
+        0x0200,
+        now,
+    )
+    .unwrap();
+    let request = take(&mut |b| phone.poll_transmit(b));
+    let challenge = a.handle(&request, now).expect("PairChallenge");
+    assert!(phone.handle_frame(&phone_p, &challenge, now).is_err());
+    let status = take(&mut |b| phone.poll_transmit(b));
+    assert!(a.handle(&status, now).is_none());
+    json!({
+        "name": "wrong-code",
+        "description": "Pairing with a wrong setup code: confirmV does not verify, the phone reports WrongSetupCode and sends Status(WRONG_SETUP_CODE = 49); the attempt stays counted on the appliance.",
+        "randomness": randomness(&log),
+        "frames": [
+            frame("phone", &request, "PairRequest", "plaintext, flag I, from the wrong code's w0"),
+            frame("appliance", &challenge, "PairChallenge", "plaintext"),
+            frame("phone", &status, "Status", "plaintext, WRONG_SETUP_CODE"),
+        ],
+    })
+}
+
+/// Resumption with the pairing's keys, then secured frames and a key
+/// update.
+fn resumption(pairing: &Pairing) -> Json {
+    let log: Log = Rc::default();
+    let mut phone_p = recording("phone/resume", &log);
+    let mut a = appliance(recording("appliance/resume", &log));
+    let phone_static_secret = phone_p.x25519_import(&PHONE_STATIC);
+    a.store
+        .put(Pairing {
+            peer_static: phone_p.x25519_public(&phone_static_secret),
+            psk: pairing.psk,
+            admin: true,
+            resume_counter: 0,
+        })
+        .unwrap();
+    let mut stored = pairing.clone();
+    let now = Instant::from_secs(100);
+    let mut phone = PhoneResume::start(
+        &mut phone_p,
+        &phone_static_secret,
+        DEVICE_ID,
+        &mut stored,
+        PHONE_SESSION,
+        0x0300,
+        now,
+    )
+    .unwrap();
+    let request = take(&mut |b| phone.poll_transmit(b));
+    let reply = a.handle(&request, now).expect("ResumeReply");
+    let Some(ApplianceEvent::Resumed { mut channel, .. }) = a.handshake.poll_event() else {
+        panic!("the appliance did not resume");
+    };
+    phone
+        .handle_frame(&phone_p, &phone_static_secret, &reply, now)
+        .unwrap();
+    let mut phone_channel = phone.poll_event().unwrap().unwrap();
+    let command = seal(
+        &phone_p,
+        &mut phone_channel,
+        0x0301,
+        Flags::INITIATOR,
+        &first_command(),
+    );
+    open(&a.p, &mut channel, &command, now);
+    let answer = seal(&a.p, &mut channel, 0x0301, Flags::EMPTY, &success());
+    open(&phone_p, &mut phone_channel, &answer, now);
+    phone_channel.update_keys(&phone_p).unwrap();
+    let updated = seal(
+        &phone_p,
+        &mut phone_channel,
+        0x0302,
+        Flags::INITIATOR,
+        &first_command(),
+    );
+    open(&a.p, &mut channel, &updated, now);
+
+    // The Noise values, recomputed from the recorded ephemeral secrets.
+    let draws = log.borrow().clone();
+    assert_eq!(
+        draws.iter().map(|d| d.1.len()).collect::<Vec<_>>(),
+        [32, 2, 32],
+        "e_i, session_a, e_r"
+    );
+    let mut prologue = PROLOGUE_LABEL.to_vec();
+    prologue.extend_from_slice(&DEVICE_ID);
+    prologue.extend_from_slice(&PHONE_SESSION.to_le_bytes());
+    let e_i = phone_p.x25519_import(&draws[0].1.clone().try_into().unwrap());
+    let appliance_static = phone_p.x25519_import(&APPLIANCE_STATIC);
+    let e_r = phone_p.x25519_import(&draws[2].1.clone().try_into().unwrap());
+    let mut m1 = [0u8; 104];
+    let (initiator, _) = noise::Initiator::write_message_1(
+        &phone_p,
+        &prologue,
+        &phone_static_secret,
+        &pairing.peer_static,
+        e_i,
+        &1u64.to_le_bytes(),
+        &mut m1,
+    )
+    .unwrap();
+    let (responder, _) =
+        noise::Responder::read_message_1(&phone_p, &prologue, &appliance_static, &m1, &mut [0; 8])
+            .unwrap();
+    let mut m2 = [0u8; 48];
+    let (transport, _) = responder
+        .write_message_2(&phone_p, &e_r, &pairing.psk, &[], &mut m2)
+        .unwrap();
+    assert!(
+        initiator
+            .read_message_2(&phone_p, &phone_static_secret, &pairing.psk, &m2, &mut [])
+            .is_ok()
+    );
+    let traffic = SessionKeys {
+        phone_to_appliance: transport.initiator_to_responder,
+        appliance_to_phone: transport.responder_to_initiator,
+    };
+    json!({
+        "name": "resumption",
+        "description": "A later session in one round trip: Noise_IKpsk2_25519_ChaChaPoly_SHA256 with the pairing's static keys and psk (from the pairing transcript), replay guard 1; then a command, its answer, and a command after the phone's key update (flag K).",
+        "randomness": randomness(&log),
+        "noise": {
+            "protocol_name": String::from_utf8_lossy(noise::PROTOCOL_NAME),
+            "prologue": hex::encode(&prologue),
+            "psk": hex::encode(pairing.psk),
+            "message_1": hex::encode(m1),
+            "message_2": hex::encode(m2),
+            "handshake_hash": hex::encode(transport.handshake_hash),
+        },
+        "keys": {"traffic": keys_json(&traffic)},
+        "frames": [
+            frame("phone", &request, "ResumeRequest", "plaintext, flag I; payload = guard 1 (u64 LE), sealed"),
+            frame("appliance", &reply, "ResumeReply", "plaintext; payload = empty, sealed"),
+            frame("phone", &command, "Invoke", "secured, counter 0"),
+            frame("appliance", &answer, "InvokeReply", "secured, counter 0"),
+            frame("phone", &updated, "Invoke", "secured, counter 1, after a key update: flag K set"),
+        ],
+    })
+}
+
+/// The whole file.
+pub fn render() -> String {
+    let (pairing_json, pairing) = pairing();
+    let doc = json!({
+        "description": "applink handshake transcripts (spec/HANDSHAKE.md). Randomness is recorded draw by draw in the order each side made them; inject the same draws and every frame must match byte for byte. Keys are listed to help debugging; frames are the normative check.",
+        "parameters": parameters(),
+        "transcripts": [pairing_json, wrong_code(), resumption(&pairing)],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap();
+    s.push('\n');
+    s
+}

@@ -13,7 +13,7 @@
 //!  interaction   dispatcher, subscriptions, events | controller, clients
 //!  catalog       the standard capabilities and device types
 //!  descriptor    what a device is: static descriptors, hash, validator
-//!  session       pairing (SPAKE2+), secure channel (AEAD, replay window)
+//!  session       pairing (SPAKE2+), resumption (Noise IKpsk2), secure channel
 //!  crypto        CryptoProvider: RustCrypto or a secure element
 //!  message       the vocabulary as serde types, encoded with postcard
 //!  wire          header, CRC-32C / AEAD tag, COBS streams, segmentation

@@ -7,8 +7,12 @@
 //! 2. An appliance with a washer and a lamp on two endpoints, served by the
 //!    dispatcher from its descriptor: described, read, written, invoked
 //!    (start a cycle) and subscribed to by the phone's controller.
+//! 3. Security: pairing with the setup code (first command in the third
+//!    flight), a refused wrong code, a resumed session in one round trip and
+//!    a replayed resumption request refused.
 
 mod appliance;
+mod secure;
 mod stream;
 
 fn main() {
@@ -18,4 +22,6 @@ fn main() {
         "\n######## 2. a washer and a lamp, described, read, written, invoked, subscribed ########\n"
     );
     appliance::run();
+    println!("\n######## 3. pairing with the code, a wrong code, a resumed session ########\n");
+    secure::run();
 }

@@ -29,7 +29,7 @@ pub const SALT_LABEL: &[u8] = b"applink/v1/setup-code-salt";
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum SetupCodeError {
-    /// Not exactly 8 ASCII digits.
+    /// Not exactly 8 ASCII digits (after removing separators).
     #[error("a setup code is exactly 8 digits")]
     Format,
     /// A guessable pattern.
@@ -51,13 +51,20 @@ impl core::fmt::Debug for SetupCode {
 }
 
 impl SetupCode {
-    /// Checks `code` (8 ASCII digits) and refuses trivial ones.
+    /// Checks `code` (8 ASCII digits, as printed: `-` and spaces between
+    /// them are ignored, so `"3141-5926"` is `"31415926"`) and refuses
+    /// trivial ones.
     pub fn parse(code: &str) -> Result<SetupCode, SetupCodeError> {
-        let digits: [u8; 8] = code
-            .as_bytes()
-            .try_into()
-            .map_err(|_| SetupCodeError::Format)?;
-        if !digits.iter().all(u8::is_ascii_digit) {
+        let mut digits = [0u8; 8];
+        let mut n = 0;
+        for c in code.bytes().filter(|c| !matches!(c, b'-' | b' ')) {
+            if !c.is_ascii_digit() || n == digits.len() {
+                return Err(SetupCodeError::Format);
+            }
+            digits[n] = c;
+            n += 1;
+        }
+        if n != digits.len() {
             return Err(SetupCodeError::Format);
         }
         let d = digits.map(|c| c - b'0');
@@ -105,10 +112,22 @@ mod tests {
         ] {
             assert_eq!(SetupCode::parse(bad), Err(SetupCodeError::Trivial), "{bad}");
         }
-        for bad in ["1234567", "123456789", "1234567a", "１２３４５６７８", ""] {
+        for bad in [
+            "1234567",
+            "123456789",
+            "1234567a",
+            "１２３４５６７８",
+            "",
+            "3141_5926",
+            "3141-5926-0",
+        ] {
             assert_eq!(SetupCode::parse(bad), Err(SetupCodeError::Format), "{bad}");
         }
         assert!(SetupCode::parse("20250917").is_ok());
         assert!(SetupCode::parse("31415926").is_ok());
+        // Printed separators are ignored.
+        assert_eq!(SetupCode::parse("3141-5926"), SetupCode::parse("31415926"));
+        assert_eq!(SetupCode::parse(" 3141 5926"), SetupCode::parse("31415926"));
+        assert_eq!(SetupCode::parse("1234-5678"), Err(SetupCodeError::Trivial));
     }
 }

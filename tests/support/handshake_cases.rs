@@ -42,11 +42,11 @@ pub const PHONE_STATIC: [u8; 32] = [0x5A; 32];
 pub const PHONE_SESSION: u16 = 0x0101;
 
 /// Every random draw, in order, with the side that made it.
-type Log = Rc<RefCell<Vec<(&'static str, Vec<u8>)>>>;
+pub type Log = Rc<RefCell<Vec<(&'static str, Vec<u8>)>>>;
 
 /// A provider whose randomness is `SHA-256(label || counter_le_u64)`
 /// blocks, recorded into `log`.
-fn recording(label: &'static str, log: &Log) -> RustCrypto<impl FnMut(&mut [u8])> {
+pub fn recording(label: &'static str, log: &Log) -> RustCrypto<impl FnMut(&mut [u8])> {
     let log = log.clone();
     let mut counter = 0u64;
     RustCrypto::new(move |out: &mut [u8]| {
@@ -83,7 +83,7 @@ fn randomness(log: &Log) -> Json {
 }
 
 /// Argon2id of a code (cached: it is deliberately slow).
-fn secret(code: &str) -> [u8; 80] {
+pub fn secret(code: &str) -> [u8; 80] {
     static RIGHT: std::sync::OnceLock<[u8; 80]> = std::sync::OnceLock::new();
     static WRONG: std::sync::OnceLock<[u8; 80]> = std::sync::OnceLock::new();
     let cell = if code == SETUP_CODE { &RIGHT } else { &WRONG };
@@ -105,7 +105,7 @@ fn frame(from: &str, bytes: &[u8], message: &str, note: &str) -> Json {
     json!({"from": from, "message": message, "hex": hex::encode(bytes), "note": note})
 }
 
-fn take(f: &mut impl FnMut(&mut [u8]) -> Option<usize>) -> Vec<u8> {
+pub fn take(f: &mut impl FnMut(&mut [u8]) -> Option<usize>) -> Vec<u8> {
     let mut buf = [0u8; 256];
     let n = f(&mut buf).expect("a frame to send");
     buf[..n].to_vec()
@@ -155,14 +155,15 @@ fn open(p: &impl CryptoProvider, channel: &mut SecureChannel, bytes: &[u8], now:
     channel.open(p, &mut b, now).expect("the frame opens");
 }
 
-struct Appliance<P: CryptoProvider> {
-    p: P,
-    identity: ApplianceIdentity<P>,
-    handshake: ApplianceHandshake,
-    store: MemoryStore<4>,
+/// An appliance with its window open.
+pub struct Appliance<P: CryptoProvider> {
+    pub p: P,
+    pub identity: ApplianceIdentity<P>,
+    pub handshake: ApplianceHandshake,
+    pub store: MemoryStore<4>,
 }
 
-fn appliance<P: CryptoProvider>(p: P) -> Appliance<P> {
+pub fn appliance<P: CryptoProvider>(p: P) -> Appliance<P> {
     let w = ProverSecret::<P>::from_pbkdf_output(&p, &secret(SETUP_CODE)).unwrap();
     let identity = ApplianceIdentity {
         device_id: DEVICE_ID,
@@ -182,7 +183,8 @@ fn appliance<P: CryptoProvider>(p: P) -> Appliance<P> {
 }
 
 impl<P: CryptoProvider> Appliance<P> {
-    fn handle(&mut self, bytes: &[u8], now: Instant) -> Option<Vec<u8>> {
+    /// Feeds a frame; returns the answer, if any.
+    pub fn handle(&mut self, bytes: &[u8], now: Instant) -> Option<Vec<u8>> {
         let _ =
             self.handshake
                 .handle_frame(&mut self.p, &mut self.store, &self.identity, bytes, now);

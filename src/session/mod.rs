@@ -26,6 +26,7 @@
 //! session ended.
 
 pub mod channel;
+mod flight;
 pub mod lockout;
 pub mod pairing;
 mod replay;
@@ -58,16 +59,6 @@ pub enum Expected {
     ResumeReply,
     /// Nothing: the handshake is over.
     Nothing,
-}
-
-impl From<crate::CodecError> for SessionError {
-    fn from(e: crate::CodecError) -> SessionError {
-        match e {
-            crate::CodecError::Wire(w) => SessionError::Wire(w),
-            crate::CodecError::Message(m) => SessionError::Message(m),
-            _ => SessionError::WrongFrameKind,
-        }
-    }
 }
 
 /// Everything the session layer rejects.
@@ -182,25 +173,6 @@ pub const HANDSHAKE_TIMEOUT: crate::time::Duration = crate::time::Duration::from
 
 /// The frame a handshake state machine has ready to send.
 pub(crate) type Outbox = heapless::Vec<u8, MAX_HANDSHAKE_FRAME>;
-
-/// Encodes a plaintext handshake frame into `out`, replacing what it held.
-pub(crate) fn emit_plain(
-    out: &mut Outbox,
-    exchange: u16,
-    initiator: bool,
-    message: &crate::message::Message<'_>,
-) -> Result<(), SessionError> {
-    let mut header = crate::wire::Header::plaintext(0, exchange);
-    if initiator {
-        header = header.with_flags(crate::wire::Flags::INITIATOR);
-    }
-    let mut buf = [0u8; MAX_HANDSHAKE_FRAME];
-    let n =
-        crate::to_slice(&header, message, &mut buf).map_err(|_| SessionError::BufferTooSmall)?;
-    out.clear();
-    out.extend_from_slice(&buf[..n])
-        .map_err(|_| SessionError::BufferTooSmall)
-}
 
 /// Copies the pending frame into `buf`, returning its length.
 pub(crate) fn drain(out: &mut Outbox, buf: &mut [u8]) -> Option<usize> {

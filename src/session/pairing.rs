@@ -27,16 +27,15 @@
 use crate::crypto::spake2plus::{self, Context, Keys, ProverSecret, VerifierRecord};
 use crate::crypto::{AeadKey, CryptoProvider};
 use crate::message::{
-    Fixed, HelloReject, HelloReply, Message, PairChallenge, PairFinish, PairRequest, Status,
-    StatusReport,
+    Fixed, HelloReject, HelloReply, PairChallenge, PairFinish, PairRequest, Status, StatusReport,
 };
 use crate::time::{Duration, Instant};
 
+use super::flight::{self, Flight};
 use super::lockout::Lockout;
 use super::store::{Pairing, PairingStore};
 use super::{
     Expected, HANDSHAKE_TIMEOUT, Outbox, Role, SecureChannel, SessionError, SessionKeys, drain,
-    emit_plain,
 };
 
 /// The SPAKE2+ context prefix.
@@ -185,7 +184,7 @@ impl<P: CryptoProvider> PhonePairing<P> {
             session: phone_session,
             share: Fixed(share_p),
         };
-        emit_plain(&mut outbox, exchange, true, &Message::PairRequest(request))?;
+        flight::emit(&mut outbox, exchange, true, &Flight::PairRequest(request))?;
         Ok(PhonePairing {
             state: PhoneState::ExpectPairChallenge(ExpectPairChallenge {
                 secret,
@@ -230,7 +229,7 @@ impl<P: CryptoProvider> PhonePairing<P> {
 
     /// Takes one frame from the appliance.
     pub fn handle_frame(&mut self, p: &P, bytes: &[u8], now: Instant) -> Result<(), SessionError> {
-        let (_, message) = crate::from_bytes(bytes)?;
+        let (_, message) = flight::decode(bytes)?;
         let PhoneState::ExpectPairChallenge(s) = &self.state else {
             return Err(SessionError::Unexpected {
                 expected: Expected::Nothing,
@@ -238,9 +237,9 @@ impl<P: CryptoProvider> PhonePairing<P> {
             });
         };
         let outcome = match message {
-            Message::PairChallenge(c) => Self::on_challenge(p, s, &c, now, &mut self.outbox),
-            Message::HelloReply(HelloReply::Reject(r)) => Err(reject_error(r)),
-            Message::Status(StatusReport { status }) => Err(status_error(status)),
+            Flight::PairChallenge(c) => Self::on_challenge(p, s, &c, now, &mut self.outbox),
+            Flight::HelloReply(HelloReply::Reject(r)) => Err(reject_error(r)),
+            Flight::Status(StatusReport { status }) => Err(status_error(status)),
             other => {
                 return Err(SessionError::Unexpected {
                     expected: Expected::PairChallenge,
@@ -283,7 +282,7 @@ impl<P: CryptoProvider> PhonePairing<P> {
             let report = StatusReport {
                 status: Status::WRONG_SETUP_CODE,
             };
-            emit_plain(outbox, s.exchange, true, &Message::Status(report))?;
+            flight::emit(outbox, s.exchange, true, &Flight::Status(report))?;
             return Err(SessionError::WrongSetupCode);
         }
         let derived = derive(p, &keys.shared)?;
@@ -292,7 +291,7 @@ impl<P: CryptoProvider> PhonePairing<P> {
             confirm: Fixed(keys.confirm_p),
             identity: seal_identity(p, &derived.id_p, &s.static_public)?,
         };
-        emit_plain(outbox, s.exchange, true, &Message::PairFinish(finish))?;
+        flight::emit(outbox, s.exchange, true, &Flight::PairFinish(finish))?;
         let channel = SecureChannel::new(
             Role::Phone,
             &derived.traffic,
@@ -472,28 +471,28 @@ impl AppliancePairing {
         now: Instant,
     ) -> Result<(), SessionError> {
         self.handle_timeout(now);
-        let (header, message) = crate::from_bytes(bytes)?;
+        let (header, message) = flight::decode(bytes)?;
         match (&self.state, message) {
-            (ApplianceState::ExpectPairRequest, Message::PairRequest(r)) => {
+            (ApplianceState::ExpectPairRequest, Flight::PairRequest(r)) => {
                 self.on_request(p, store, identity, header.exchange, &r, now)
             }
-            (ApplianceState::ExpectPairFinish(s), Message::PairRequest(_)) => {
+            (ApplianceState::ExpectPairFinish(s), Flight::PairRequest(_)) => {
                 let wait = s.deadline.saturating_since(now).millis();
                 let busy = HelloReject::Busy {
                     retry_after_ms: u32::try_from(wait).unwrap_or(u32::MAX),
                 };
                 self.reply(
                     header.exchange,
-                    &Message::HelloReply(HelloReply::Reject(busy)),
+                    &Flight::HelloReply(HelloReply::Reject(busy)),
                 )?;
                 Err(SessionError::Busy)
             }
-            (ApplianceState::ExpectPairFinish(s), Message::PairFinish(f))
+            (ApplianceState::ExpectPairFinish(s), Flight::PairFinish(f))
                 if header.exchange == s.exchange =>
             {
                 self.on_finish(p, store, identity, &f, now)
             }
-            (ApplianceState::ExpectPairFinish(s), Message::Status(StatusReport { status }))
+            (ApplianceState::ExpectPairFinish(s), Flight::Status(StatusReport { status }))
                 if header.exchange == s.exchange =>
             {
                 let e = status_error(status);
@@ -508,8 +507,8 @@ impl AppliancePairing {
         }
     }
 
-    fn reply(&mut self, exchange: u16, message: &Message<'_>) -> Result<(), SessionError> {
-        emit_plain(&mut self.outbox, exchange, false, message)
+    fn reply(&mut self, exchange: u16, message: &Flight) -> Result<(), SessionError> {
+        flight::emit(&mut self.outbox, exchange, false, message)
     }
 
     fn on_request<P: CryptoProvider, S: PairingStore>(
@@ -529,7 +528,7 @@ impl AppliancePairing {
                 }
                 _ => HelloReject::PairingWindowClosed,
             };
-            self.reply(exchange, &Message::HelloReply(HelloReply::Reject(reject)))?;
+            self.reply(exchange, &Flight::HelloReply(HelloReply::Reject(reject)))?;
             return Err(e);
         }
         if r.session == 0 {
@@ -569,7 +568,7 @@ impl AppliancePairing {
             confirm: Fixed(keys.confirm_v),
             identity: seal_identity(p, &derived.id_a, &public)?,
         };
-        self.reply(exchange, &Message::PairChallenge(challenge))?;
+        self.reply(exchange, &Flight::PairChallenge(challenge))?;
         self.state = ApplianceState::ExpectPairFinish(ExpectPairFinish {
             keys,
             phone_session: r.session,
@@ -609,7 +608,7 @@ impl AppliancePairing {
                     let report = StatusReport {
                         status: Status::WRONG_SETUP_CODE,
                     };
-                    self.reply(s.exchange, &Message::Status(report))?;
+                    self.reply(s.exchange, &Flight::Status(report))?;
                 }
                 self.event = Some(ApplianceEvent::AttemptFailed(e));
                 Err(e)

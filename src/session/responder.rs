@@ -6,10 +6,10 @@
 //! to one object and drains one outbox and one event queue.
 
 use crate::crypto::CryptoProvider;
-use crate::message::Message;
 use crate::time::Instant;
 
 use super::SessionError;
+use super::flight::{self, Flight};
 use super::pairing::{ApplianceEvent, ApplianceIdentity, AppliancePairing};
 use super::resume::ApplianceResume;
 use super::store::PairingStore;
@@ -49,8 +49,8 @@ impl ApplianceHandshake {
         bytes: &[u8],
         now: Instant,
     ) -> Result<(), SessionError> {
-        let (_, message) = crate::from_bytes(bytes)?;
-        if matches!(message, Message::ResumeRequest(_)) {
+        let (_, message) = flight::decode(bytes)?;
+        if matches!(message, Flight::ResumeRequest(_)) {
             self.resume.handle_frame(p, store, identity, bytes, now)
         } else {
             self.pairing.handle_frame(p, store, identity, bytes, now)

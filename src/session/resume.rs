@@ -37,16 +37,14 @@
 
 use crate::crypto::noise::{self, MESSAGE_1_OVERHEAD};
 use crate::crypto::{CryptoError, CryptoProvider};
-use crate::message::{
-    Fixed, HelloReply, Message, ResumeReply, ResumeRequest, Status, StatusReport,
-};
+use crate::message::{Fixed, HelloReply, ResumeReply, ResumeRequest, Status, StatusReport};
 use crate::time::Instant;
 
+use super::flight::{self, Flight};
 use super::pairing::{ApplianceEvent, ApplianceIdentity, DeviceId, IDLE_TIMEOUT};
 use super::store::{Pairing, PairingStore};
 use super::{
     Expected, HANDSHAKE_TIMEOUT, Outbox, Role, SecureChannel, SessionError, SessionKeys, drain,
-    emit_plain,
 };
 
 /// The first bytes of the resumption prologue.
@@ -143,12 +141,7 @@ impl<P: CryptoProvider> PhoneResume<P> {
             payload: Fixed(slice::<24>(&m1[80..])),
         };
         let mut outbox = Outbox::new();
-        emit_plain(
-            &mut outbox,
-            exchange,
-            true,
-            &Message::ResumeRequest(request),
-        )?;
+        flight::emit(&mut outbox, exchange, true, &Flight::ResumeRequest(request))?;
         pairing.resume_counter = guard;
         Ok(PhoneResume {
             state: PhoneState::ExpectResumeReply(ExpectResumeReply {
@@ -208,8 +201,8 @@ impl<P: CryptoProvider> PhoneResume<P> {
         bytes: &[u8],
         now: Instant,
     ) -> Result<(), SessionError> {
-        let (header, message) = crate::from_bytes(bytes)?;
-        let unexpected = |expected, got: &Message<'_>| SessionError::Unexpected {
+        let (header, message) = flight::decode(bytes)?;
+        let unexpected = |expected, got: &Flight| SessionError::Unexpected {
             expected,
             got: got.message_type(),
         };
@@ -220,15 +213,15 @@ impl<P: CryptoProvider> PhoneResume<P> {
             return Err(unexpected(Expected::ResumeReply, &message));
         }
         let outcome = match &message {
-            Message::ResumeReply(r) => {
+            Flight::ResumeReply(r) => {
                 let channel = Self::on_reply(p, s, static_secret, r, now)?;
                 Ok(channel)
             }
-            Message::Status(StatusReport { status }) => Err(match *status {
+            Flight::Status(StatusReport { status }) => Err(match *status {
                 Status::NEEDS_PAIRING => SessionError::NeedsPairing,
                 other => SessionError::Refused(other),
             }),
-            Message::HelloReply(HelloReply::Reject(r)) => Err(super::pairing::reject_error(*r)),
+            Flight::HelloReply(HelloReply::Reject(r)) => Err(super::pairing::reject_error(*r)),
             other => return Err(unexpected(Expected::ResumeReply, other)),
         };
         self.state = PhoneState::Done;
@@ -308,8 +301,8 @@ impl ApplianceResume {
         bytes: &[u8],
         now: Instant,
     ) -> Result<(), SessionError> {
-        let (header, message) = crate::from_bytes(bytes)?;
-        let Message::ResumeRequest(r) = message else {
+        let (header, message) = flight::decode(bytes)?;
+        let Flight::ResumeRequest(r) = message else {
             return Err(SessionError::Unexpected {
                 expected: Expected::ResumeRequest,
                 got: message.message_type(),
@@ -323,11 +316,11 @@ impl ApplianceResume {
                 let report = StatusReport {
                     status: Status::NEEDS_PAIRING,
                 };
-                emit_plain(
+                flight::emit(
                     &mut self.outbox,
                     header.exchange,
                     false,
-                    &Message::Status(report),
+                    &Flight::Status(report),
                 )?;
                 Err(SessionError::NeedsPairing)
             }
@@ -392,11 +385,11 @@ impl ApplianceResume {
             ephemeral: Fixed(slice::<32>(&m2[..32])),
             payload: Fixed(slice::<16>(&m2[32..])),
         };
-        emit_plain(
+        flight::emit(
             &mut self.outbox,
             exchange,
             false,
-            &Message::ResumeReply(reply),
+            &Flight::ResumeReply(reply),
         )?;
         self.event = Some(ApplianceEvent::Resumed {
             channel: SecureChannel::new(

@@ -1,6 +1,6 @@
 use super::*;
 use crate::crypto::InsecureTestCrypto;
-use crate::message::{Close, Hello, Ping, Pong, Purpose, ResumeReply, ResumeRequest};
+use crate::message::{Close, Hello, Message, Ping, Pong, Purpose, ResumeReply, ResumeRequest};
 use crate::session::lockout::{BACKOFF_AFTER, MAX_WINDOW};
 use crate::session::store::MemoryStore;
 use crate::wire::Flags;

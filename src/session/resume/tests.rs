@@ -1,7 +1,7 @@
 use super::*;
 use crate::crypto::InsecureTestCrypto;
 use crate::crypto::spake2plus::ProverSecret;
-use crate::message::{Ping, Pong};
+use crate::message::{Message, Ping, Pong};
 use crate::session::store::MemoryStore;
 use crate::wire::{Flags, Header};
 

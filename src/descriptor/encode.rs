@@ -6,19 +6,25 @@ use serde::Serialize;
 
 use super::DescriptorError;
 
-/// A postcard flavor that counts every byte and copies only those in
-/// `[offset, offset + out.len())` into `out`.
+/// A postcard flavor that counts every byte, copies only those in
+/// `[offset, offset + out.len())` into `out`, and hands every byte to
+/// `sink` when there is one. One flavor serves paging and streaming, so
+/// firmware links one serializer per descriptor type.
 struct Window<'o> {
     offset: usize,
     out: &'o mut [u8],
     pos: usize,
     written: usize,
+    sink: Option<&'o mut dyn FnMut(&[u8])>,
 }
 
 impl Flavor for Window<'_> {
     type Output = (usize, usize);
 
     fn try_push(&mut self, byte: u8) -> postcard::Result<()> {
+        if let Some(sink) = self.sink.as_mut() {
+            sink(&[byte]);
+        }
         if self.pos >= self.offset
             && let Some(slot) = self.out.get_mut(self.pos - self.offset)
         {
@@ -30,6 +36,9 @@ impl Flavor for Window<'_> {
     }
 
     fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        if let Some(sink) = self.sink.as_mut() {
+            sink(data);
+        }
         let start = self.pos;
         let end = start + data.len();
         let lo = start.max(self.offset);
@@ -66,8 +75,29 @@ pub fn encode_range<T: Serialize + ?Sized>(
             out,
             pos: 0,
             written: 0,
+            sink: None,
         },
     )
+    .map_err(|_| DescriptorError::Malformed)
+}
+
+/// Encodes `value` once, handing its bytes to `sink` in order; returns the
+/// encoded length.
+pub(super) fn stream<T: Serialize + ?Sized>(
+    value: &T,
+    sink: &mut dyn FnMut(&[u8]),
+) -> Result<usize, DescriptorError> {
+    postcard::serialize_with_flavor(
+        value,
+        Window {
+            offset: usize::MAX,
+            out: &mut [],
+            pos: 0,
+            written: 0,
+            sink: Some(sink),
+        },
+    )
+    .map(|(len, _)| len)
     .map_err(|_| DescriptorError::Malformed)
 }
 

@@ -6,10 +6,7 @@ use sha2::{Digest, Sha256};
 
 use crate::message::{DescriptorHash, Fixed};
 
-use super::{DescriptorError, encode::encode_range};
-
-/// Bytes hashed per encoding pass.
-const WINDOW: usize = 64;
+use super::{DescriptorError, encode::stream};
 
 fn truncate(sha: Sha256) -> DescriptorHash {
     let digest = sha.finalize();
@@ -18,21 +15,13 @@ fn truncate(sha: Sha256) -> DescriptorHash {
     Fixed(out)
 }
 
-/// The hash of `value`'s encoding. The encoding is produced window by
-/// window ([`encode_range`]), so no buffer holds it whole and firmware
-/// links only the one serializer that encoding already needs.
+/// The hash of `value`'s encoding, fed to SHA-256 as it is produced: one
+/// pass, no buffer holding the encoding, and the same serializer that
+/// paging the descriptor out already links.
 pub fn hash_of<T: Serialize + ?Sized>(value: &T) -> Result<DescriptorHash, DescriptorError> {
     let mut sha = Sha256::new();
-    let mut window = [0u8; WINDOW];
-    let mut offset = 0;
-    loop {
-        let (total, n) = encode_range(value, offset, &mut window)?;
-        sha.update(&window[..n]);
-        offset += n;
-        if n < WINDOW || offset >= total {
-            return Ok(truncate(sha));
-        }
-    }
+    stream(value, &mut |bytes| sha.update(bytes))?;
+    Ok(truncate(sha))
 }
 
 /// The hash of an encoded descriptor.
@@ -60,5 +49,20 @@ mod tests {
             hash_of(&v).unwrap(),
             hash_bytes(&[7, 4, b'l', b'a', b'm', b'p'])
         );
+    }
+
+    #[test]
+    fn one_pass_equals_hashing_the_whole_encoding() {
+        let bytes = [9u8; 300];
+        let long = (
+            0xBEEFu32,
+            &bytes[..],
+            "a name longer than any window",
+            -5i64,
+        );
+        let mut buf = [0u8; 512];
+        let n = super::super::encode::encode(&long, &mut buf).unwrap();
+        assert!(n > 300);
+        assert_eq!(hash_of(&long).unwrap(), hash_bytes(&buf[..n]));
     }
 }

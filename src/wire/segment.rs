@@ -313,8 +313,9 @@ impl<const SLOTS: usize, const CAP: usize> Reassembler<SLOTS, CAP> {
     /// Expired messages are dropped first (see
     /// [`remove_expired`](Self::remove_expired)). Then returns `Ok(Some(message))`
     /// when this segment completes its message (its slot is freed; the slice
-    /// borrows the reassembler until the next call), or `Ok(None)` when the
-    /// message needs more segments.
+    /// borrows the reassembler, or the segment itself when the message came
+    /// whole, until the next call), or `Ok(None)` when the message needs more
+    /// segments.
     ///
     /// Rejections, none of which changes any message in progress:
     ///
@@ -324,7 +325,9 @@ impl<const SLOTS: usize, const CAP: usize> Reassembler<SLOTS, CAP> {
     ///   `CAP` bytes;
     /// - [`WireError::UnknownMessage`]: a later segment for a tag with no
     ///   message in progress;
-    /// - [`WireError::NoSlot`]: a first segment while every slot is busy;
+    /// - [`WireError::NoSlot`]: a first segment of a multi-segment message
+    ///   while every slot is busy (a message that fits in one segment needs
+    ///   no slot: it is returned as it arrived);
     /// - [`WireError::SegmentOverrun`]: data past the declared length;
     /// - [`WireError::OutOfOrderSegment`]: data beyond what has been received
     ///   (the message keeps waiting for the missing data until it expires);
@@ -334,7 +337,11 @@ impl<const SLOTS: usize, const CAP: usize> Reassembler<SLOTS, CAP> {
     /// A first segment for a tag already in progress is judged against that
     /// message like any other segment, so it is a duplicate, an overlap or an
     /// overrun.
-    pub fn push(&mut self, segment: &[u8], now: Instant) -> Result<Option<&[u8]>, WireError> {
+    pub fn push<'a>(
+        &'a mut self,
+        segment: &'a [u8],
+        now: Instant,
+    ) -> Result<Option<&'a [u8]>, WireError> {
         self.remove_expired(now);
         let seg = parse(segment)?;
         let end = seg.offset.saturating_add(seg.data.len());
@@ -374,15 +381,16 @@ impl<const SLOTS: usize, const CAP: usize> Reassembler<SLOTS, CAP> {
         if end > total {
             return Err(WireError::SegmentOverrun);
         }
+        if end == total {
+            // Whole in one segment: no slot, no copy.
+            return Ok(Some(seg.data));
+        }
         let slot = self
             .slots
             .iter_mut()
             .find(|s| !s.active)
             .ok_or(WireError::NoSlot)?;
         slot.buf[..end].copy_from_slice(seg.data);
-        if end == total {
-            return Ok(Some(&slot.buf[..end]));
-        }
         slot.active = true;
         slot.tag = seg.tag;
         slot.total = total;
@@ -582,7 +590,10 @@ mod tests {
         assert_eq!(r.push(&sa[0], T0), Ok(None));
         assert_eq!(r.push(&sb[0], T0), Ok(None));
         reject(&mut r, &sc[0], WireError::NoSlot);
-        reject(&mut r, &[3, 0, 0, 1, 0, 9], WireError::NoSlot);
+        // A message whole in one segment needs no slot, even now.
+        let before = r.clone();
+        assert_eq!(r.push(&[3, 0, 0, 1, 0, 9], T0), Ok(Some(&[9u8][..])));
+        assert_eq!(r.slots, before.slots);
         reject(&mut r, &sc[1], WireError::UnknownMessage);
         assert_eq!(r.push(&sb[1], T0), Ok(Some(&b[..])));
         // The freed slot takes the third message; the first is unharmed.

@@ -6,6 +6,9 @@ use serde::Serialize;
 
 use super::DescriptorError;
 
+/// Where a streamed encoding goes, bytes in order.
+type Sink<'o> = &'o mut dyn FnMut(&[u8]);
+
 /// A postcard flavor that counts every byte, copies only those in
 /// `[offset, offset + out.len())` into `out`, and hands every byte to
 /// `sink` when there is one. One flavor serves paging and streaming, so
@@ -15,7 +18,7 @@ struct Window<'o> {
     out: &'o mut [u8],
     pos: usize,
     written: usize,
-    sink: Option<&'o mut dyn FnMut(&[u8])>,
+    sink: Option<Sink<'o>>,
 }
 
 impl Flavor for Window<'_> {

@@ -169,6 +169,23 @@ impl Controller {
         self.pending.len()
     }
 
+    /// Gives up on the request on `exchange`, returning whether it was
+    /// pending. The controller reads no clock: the caller decides when a
+    /// reply is overdue (the request or its reply was lost) and cancels it,
+    /// so pending requests never pile up. A reply that arrives afterwards is
+    /// an [`InteractionError::UnexpectedReply`]; the request may have run on
+    /// the appliance all the same. Cancelling a `Describe` also drops the
+    /// descriptor fetched so far.
+    pub fn cancel(&mut self, exchange: u16) -> bool {
+        let Some(k) = self.pending.iter().position(|(x, _)| *x == exchange) else {
+            return false;
+        };
+        if self.pending.remove(k).1 == Expect::Descriptor {
+            self.fetch = None;
+        }
+        true
+    }
+
     /// Matches a reply to its request on `exchange`.
     pub fn handle_reply<'r>(
         &mut self,
@@ -307,5 +324,56 @@ impl Controller {
     /// The last event sequence number seen, and the total missed so far.
     pub fn event_position(&self) -> (Option<u64>, u64) {
         (self.last_event, self.missed_events)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::{Invoke, InvokeReply, Seq, Status};
+
+    fn invoke() -> Message<'static> {
+        Message::Invoke(Invoke {
+            endpoint: EndpointId(1),
+            capability: CapabilityId(4),
+            command: crate::message::CommandId(2),
+            timed_ms: None,
+            args: Seq::empty(),
+        })
+    }
+
+    #[test]
+    fn a_cancelled_request_is_no_longer_pending_and_its_late_reply_is_unexpected() {
+        let mut c = Controller::new();
+        let first = c.start(&invoke()).unwrap();
+        let second = c.start(&invoke()).unwrap();
+        assert_eq!(c.pending(), 2);
+        assert!(c.cancel(first));
+        assert!(!c.cancel(first), "already cancelled");
+        assert!(!c.cancel(0x7777), "never started");
+        assert_eq!(c.pending(), 1);
+        let reply = Message::InvokeReply(InvokeReply {
+            status: Status::SUCCESS,
+            fields: Seq::empty(),
+        });
+        assert_eq!(
+            c.handle_reply(first, &reply, Instant::ZERO),
+            Err(InteractionError::UnexpectedReply)
+        );
+        assert!(matches!(
+            c.handle_reply(second, &reply, Instant::ZERO),
+            Ok(Outcome::Invoked { .. })
+        ));
+        assert_eq!(c.pending(), 0);
+    }
+
+    #[test]
+    fn cancelling_a_describe_drops_the_partial_descriptor() {
+        let mut c = Controller::new();
+        let describe = c.describe(crate::message::Fixed([3; 16])).unwrap();
+        let x = c.start(&Message::Describe(describe)).unwrap();
+        assert!(c.cancel(x));
+        assert_eq!(c.pending(), 0);
+        assert!(c.fetch.is_none());
     }
 }

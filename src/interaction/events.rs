@@ -133,8 +133,13 @@ impl<const N: usize> EventLog<N> {
         }
     }
 
+    /// The `i`th byte of the log, in constant time.
     fn byte(&self, i: usize) -> u8 {
-        self.bytes.iter().nth(i).copied().unwrap_or(0)
+        let (front, back) = self.bytes.as_slices();
+        match i.checked_sub(front.len()) {
+            None => front[i],
+            Some(j) => back.get(j).copied().unwrap_or(0),
+        }
     }
 
     fn head_len(&self, at: usize) -> usize {
@@ -156,8 +161,8 @@ impl<const N: usize> EventLog<N> {
                 let Some(dst) = out.get_mut(..len) else {
                     return Some((seq, None));
                 };
-                for (d, s) in dst.iter_mut().zip(self.bytes.iter().skip(at + ENTRY_HEAD)) {
-                    *d = *s;
+                for (i, d) in dst.iter_mut().enumerate() {
+                    *d = self.byte(at + ENTRY_HEAD + i);
                 }
                 return Some((seq, Some(len)));
             }
@@ -218,5 +223,19 @@ mod tests {
         assert!(log.has_from(3));
         assert!(!log.has_from(4));
         assert_eq!(log.push(4, &[0; 31]), Err(InteractionError::EventTooLarge));
+    }
+
+    #[test]
+    fn entries_read_back_across_the_ring_buffer_wrap() {
+        let mut log = EventLog::<40>::new();
+        let mut out = [0u8; 16];
+        // Odd sizes, so entries straddle the end of the ring at every offset.
+        for seq in 1..200u64 {
+            let len = 1 + (seq as usize * 7) % 13;
+            let fill = seq as u8;
+            log.push(seq, &[fill; 13][..len]).unwrap();
+            assert_eq!(log.first_from(seq, &mut out), Some((seq, Some(len))));
+            assert!(out[..len].iter().all(|&b| b == fill), "{seq}");
+        }
     }
 }

@@ -34,6 +34,11 @@ use super::{ReplayWindow, SessionError};
 /// The HKDF label of a key update.
 pub const KEY_UPDATE_LABEL: &[u8] = b"applink/v1/key-update";
 
+/// Frames a sender seals under one key before it may update it: as many as
+/// the replay window holds, so a frame two key phases old is always below
+/// the window, and reordering can never make a genuine frame fail.
+pub const MIN_FRAMES_PER_KEY_PHASE: u64 = ReplayWindow::SIZE as u64;
+
 /// Which end of the session this side is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -78,6 +83,8 @@ struct Tx {
     key: AeadKey,
     phase: bool,
     next: u64,
+    /// The first counter sealed under the current key.
+    phase_start: u64,
     direction: u8,
 }
 
@@ -150,6 +157,7 @@ impl SecureChannel {
                 key: tx_key,
                 phase: false,
                 next: 0,
+                phase_start: 0,
                 direction: tx_dir,
             },
             rx: Rx {
@@ -322,9 +330,23 @@ impl SecureChannel {
             .highest()
             .is_none_or(|top| header.counter > top);
         let mut rotate_to = None;
+        let mut skip_to = None;
         if phase == self.rx.phase {
-            p.aead_open(&self.rx.current, &n, aad, body, &tag)
-                .map_err(|_| SessionError::Authentication)?;
+            if p.aead_open(&self.rx.current, &n, aad, body, &tag).is_err() {
+                // A whole key phase lost? Its frames were at least a window
+                // long, so only a frame that far ahead may be two phases on.
+                let far = self.rx.window.highest().is_some_and(|top| {
+                    u64::from(header.counter) > u64::from(top) + MIN_FRAMES_PER_KEY_PHASE
+                });
+                if !far {
+                    return Err(SessionError::Authentication);
+                }
+                let skipped = next_key(p, &self.rx.current)?;
+                let next = next_key(p, &skipped)?;
+                p.aead_open(&next, &n, aad, body, &tag)
+                    .map_err(|_| SessionError::Authentication)?;
+                skip_to = Some((skipped, next));
+            }
         } else if newer {
             let next = next_key(p, &self.rx.current)?;
             p.aead_open(&next, &n, aad, body, &tag)
@@ -339,6 +361,10 @@ impl SecureChannel {
             self.rx.previous = Some(self.rx.current);
             self.rx.current = next;
             self.rx.phase = !self.rx.phase;
+        }
+        if let Some((skipped, next)) = skip_to {
+            self.rx.previous = Some(skipped);
+            self.rx.current = next;
         }
         self.rx.window.accept(header.counter);
         self.last_rx = now;
@@ -362,13 +388,24 @@ impl SecureChannel {
     }
 
     /// Starts using the next send key (flag K flips on the next frame).
+    /// Refused with [`SessionError::KeyUpdateTooSoon`] until
+    /// [`MIN_FRAMES_PER_KEY_PHASE`] frames were sealed under the current key.
     pub fn update_keys<P: CryptoProvider>(&mut self, p: &P) -> Result<(), SessionError> {
         if self.ended.is_some() {
             return Err(SessionError::Closed);
         }
+        if self.tx.next - self.tx.phase_start < MIN_FRAMES_PER_KEY_PHASE {
+            return Err(SessionError::KeyUpdateTooSoon);
+        }
         self.tx.key = next_key(p, &self.tx.key)?;
         self.tx.phase = !self.tx.phase;
+        self.tx.phase_start = self.tx.next;
         Ok(())
+    }
+
+    /// Whether [`update_keys`](Self::update_keys) would be accepted now.
+    pub const fn can_update_keys(&self) -> bool {
+        self.ended.is_none() && self.tx.next - self.tx.phase_start >= MIN_FRAMES_PER_KEY_PHASE
     }
 
     /// Seals an encrypted [`Close`] with `reason` and ends the channel.

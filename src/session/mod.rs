@@ -129,6 +129,10 @@ pub enum SessionError {
     /// The output buffer is too small.
     #[error("buffer too small")]
     BufferTooSmall,
+    /// A key update was asked for before enough frames were sealed under
+    /// the current key.
+    #[error("key update too soon")]
+    KeyUpdateTooSoon,
     /// The peer did not answer in time.
     #[error("handshake timed out")]
     Timeout,
@@ -138,7 +142,10 @@ impl SessionError {
     /// The status this side sends for the error, if it answers at all.
     pub const fn status(self) -> Option<Status> {
         Some(match self {
-            SessionError::Wire(_) | SessionError::Replay(_) | SessionError::BufferTooSmall => {
+            SessionError::Wire(_)
+            | SessionError::Replay(_)
+            | SessionError::BufferTooSmall
+            | SessionError::KeyUpdateTooSoon => {
                 return None;
             }
             SessionError::Message(MessageError::UnknownType(_)) => Status::UNSUPPORTED_MESSAGE,

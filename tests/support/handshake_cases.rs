@@ -394,6 +394,18 @@ fn resumption(pairing: &Pairing) -> Json {
     open(&a.p, &mut channel, &command, now);
     let answer = seal(&a.p, &mut channel, 0x0301, Flags::EMPTY, &success());
     open(&phone_p, &mut phone_channel, &answer, now);
+    // Frames 1..=63 are sealed but not listed: a key may be updated only
+    // after 64 frames under it.
+    for _ in 1..64 {
+        let f = seal(
+            &phone_p,
+            &mut phone_channel,
+            0x0301,
+            Flags::INITIATOR,
+            &first_command(),
+        );
+        open(&a.p, &mut channel, &f, now);
+    }
     phone_channel.update_keys(&phone_p).unwrap();
     let updated = seal(
         &phone_p,
@@ -462,7 +474,7 @@ fn resumption(pairing: &Pairing) -> Json {
             frame("appliance", &reply, "ResumeReply", "plaintext; payload = empty, sealed"),
             frame("phone", &command, "Invoke", "secured, counter 0"),
             frame("appliance", &answer, "InvokeReply", "secured, counter 0"),
-            frame("phone", &updated, "Invoke", "secured, counter 1, after a key update: flag K set"),
+            frame("phone", &updated, "Invoke", "secured, counter 64 (counters 1 to 63 not listed), after a key update: flag K set"),
         ],
     })
 }

@@ -153,11 +153,31 @@ fn wrong_session_and_plaintext_frames_are_rejected() {
     appliance.open(&p, &mut f, Instant::ZERO).unwrap();
 }
 
+/// Seals `n` pings on `ch` (delivered or not, as the caller chooses).
+fn fill(
+    p: &InsecureTestCrypto,
+    ch: &mut SecureChannel,
+    n: u64,
+) -> std::vec::Vec<std::vec::Vec<u8>> {
+    (0..n).map(|i| ping(p, ch, i as u32)).collect()
+}
+
+fn delivered(p: &InsecureTestCrypto, to: &mut SecureChannel, frames: &[std::vec::Vec<u8>]) {
+    for f in frames {
+        to.open(p, &mut f.clone(), Instant::ZERO).unwrap();
+    }
+}
+
 #[test]
 fn key_update_on_both_sides_with_reordering_across_phases() {
     let (p, mut phone, mut appliance) = pair();
-    let old = ping(&p, &mut phone, 0);
+    assert_eq!(phone.update_keys(&p), Err(SessionError::KeyUpdateTooSoon));
+    let first = fill(&p, &mut phone, MIN_FRAMES_PER_KEY_PHASE);
+    let (old, rest) = first.split_last().unwrap();
+    delivered(&p, &mut appliance, rest);
+    assert!(phone.can_update_keys());
     phone.update_keys(&p).unwrap();
+    assert!(!phone.can_update_keys());
     let new = ping(&p, &mut phone, 1);
     assert!(
         Header::parse(&new)
@@ -171,6 +191,8 @@ fn key_update_on_both_sides_with_reordering_across_phases() {
     assert!(appliance.receive_phase());
     appliance.open(&p, &mut old.clone(), Instant::ZERO).unwrap();
     // The appliance updates its own direction too.
+    let back = fill(&p, &mut appliance, MIN_FRAMES_PER_KEY_PHASE);
+    delivered(&p, &mut phone, &back);
     appliance.update_keys(&p).unwrap();
     let mut buf = [0u8; 64];
     let n = appliance
@@ -184,7 +206,11 @@ fn key_update_on_both_sides_with_reordering_across_phases() {
         .unwrap();
     phone.open(&p, &mut buf[..n], Instant::ZERO).unwrap();
     assert!(phone.receive_phase());
-    // A second update on the phone: the phase bit returns to 0 with a new key.
+    // A second update on the phone: the phase bit returns to 0 with a new
+    // key. A frame two phases old is below the window: a replay, never an
+    // authentication failure.
+    let second = fill(&p, &mut phone, MIN_FRAMES_PER_KEY_PHASE - 1);
+    delivered(&p, &mut appliance, &second);
     phone.update_keys(&p).unwrap();
     let third = ping(&p, &mut phone, 2);
     assert!(
@@ -198,6 +224,10 @@ fn key_update_on_both_sides_with_reordering_across_phases() {
         .open(&p, &mut third.clone(), Instant::ZERO)
         .unwrap();
     assert!(!appliance.receive_phase());
+    assert!(matches!(
+        appliance.open(&p, &mut first[0].clone(), Instant::ZERO),
+        Err(SessionError::Replay(0))
+    ));
     // A forged phase flip with a higher counter does not move the receiver.
     let mut forged = ping(&p, &mut phone, 3);
     forged[1] ^= Flags::KEY_PHASE.bits();
@@ -206,6 +236,34 @@ fn key_update_on_both_sides_with_reordering_across_phases() {
         Err(SessionError::Authentication)
     );
     assert!(!appliance.receive_phase());
+}
+
+#[test]
+fn a_whole_lost_key_phase_is_skipped() {
+    let (p, mut phone, mut appliance) = pair();
+    let phase0 = fill(&p, &mut phone, MIN_FRAMES_PER_KEY_PHASE);
+    delivered(&p, &mut appliance, &phase0);
+    phone.update_keys(&p).unwrap();
+    // Every frame of phase 1 is lost.
+    let _lost = fill(&p, &mut phone, MIN_FRAMES_PER_KEY_PHASE);
+    phone.update_keys(&p).unwrap();
+    // Phase 2 has the same K bit as phase 0, two keys on: the receiver
+    // finds it because the counter is more than a window ahead.
+    let phase2 = fill(&p, &mut phone, 3);
+    delivered(&p, &mut appliance, &phase2);
+    assert!(!appliance.receive_phase());
+    // A forgery that far ahead with the same K bit is still refused, and
+    // moves nothing.
+    let mut forged = phase2[0].clone();
+    forged[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert_eq!(
+        appliance.open(&p, &mut forged, Instant::ZERO),
+        Err(SessionError::Authentication)
+    );
+    let next = ping(&p, &mut phone, 9);
+    appliance
+        .open(&p, &mut next.clone(), Instant::ZERO)
+        .unwrap();
 }
 
 #[test]

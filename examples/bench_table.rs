@@ -30,7 +30,9 @@ fn median(dir: &Path, group: &str, function: &str) -> Option<f64> {
 }
 
 fn time(ns: f64) -> String {
-    if ns >= 1000.0 {
+    if ns >= 1_000_000.0 {
+        format!("{:.2} ms", ns / 1_000_000.0)
+    } else if ns >= 1000.0 {
         format!("{:.2} µs", ns / 1000.0)
     } else {
         format!("{ns:.1} ns")

@@ -1,9 +1,11 @@
-//! Prints the codec benchmark results as one table: the median time of each
+//! Prints the benchmark results as tables. Codec: the median time of each
 //! format, its ratio to applink measured in the same run, and the encoded
-//! sizes of the same content side by side.
+//! sizes of the same content side by side. Session: secured frames against
+//! bare ChaCha20-Poly1305 on the same payload, and the handshakes.
 //!
-//! Run by `scripts/bench.sh` after `cargo bench --bench codec`; it reads
-//! criterion's `estimates.json` files under `<target>/criterion`.
+//! Run by `scripts/bench.sh` after `cargo bench --bench codec` and
+//! `cargo bench --bench session`; it reads criterion's `estimates.json`
+//! files under `<target>/criterion`.
 //!
 //! ```text
 //! cargo run --release --example bench_table [criterion-dir]
@@ -11,6 +13,8 @@
 
 #[path = "../benches/common/mod.rs"]
 mod common;
+#[path = "../benches/common/session.rs"]
+mod session;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -26,7 +30,9 @@ fn median(dir: &Path, group: &str, function: &str) -> Option<f64> {
 }
 
 fn time(ns: f64) -> String {
-    if ns >= 1000.0 {
+    if ns >= 1_000_000.0 {
+        format!("{:.2} ms", ns / 1_000_000.0)
+    } else if ns >= 1000.0 {
         format!("{:.2} µs", ns / 1000.0)
     } else {
         format!("{ns:.1} ns")
@@ -116,10 +122,66 @@ fn main() {
     println!(
         "\nAttribute report: whole plaintext frame {frame} bytes vs protobuf payload alone {proto} bytes."
     );
+    missing += session_tables(&dir);
     if missing > 0 {
         println!(
-            "\n{missing} results missing under {}: run `cargo bench --bench codec` first.",
+            "\n{missing} results missing under {}: run `cargo bench --bench codec` and \
+             `cargo bench --bench session` first.",
             dir.display()
         );
     }
+}
+
+/// The session tables; returns how many results were missing.
+fn session_tables(dir: &Path) -> usize {
+    use session::*;
+    let mut missing = 0;
+    println!("\n## Session: secured frames against bare ChaCha20-Poly1305\n");
+    println!("`secured` goes through `SecureChannel` (header as associated data, nonce from the");
+    println!(
+        "counter, replay window, key phase); `aead` is the provider's ChaCha20-Poly1305 on the"
+    );
+    println!(
+        "same payload and header bytes. Target: seal+open of 64 B within 1.3x of bare AEAD.\n"
+    );
+    println!("| operation | payload | secured | aead | ratio |");
+    println!("|---|---|---|---|---|");
+    for group in CHANNEL_GROUPS {
+        let op = group.trim_start_matches("session-");
+        for (size, _) in SIZES {
+            let secured = median(dir, group, &format!("{SECURED}-{size}"));
+            let aead = median(dir, group, &format!("{AEAD}-{size}"));
+            let cell = |t: Option<f64>| t.map_or_else(|| "-".to_string(), time);
+            let ratio = match (secured, aead) {
+                (Some(s), Some(a)) => format!("{:.2}x", s / a),
+                _ => {
+                    missing += usize::from(secured.is_none()) + usize::from(aead.is_none());
+                    "-".to_string()
+                }
+            };
+            println!(
+                "| {op} | {size} | {} | {} | {ratio} |",
+                cell(secured),
+                cell(aead)
+            );
+        }
+    }
+    println!("\n## Session: handshakes, both sides in memory\n");
+    println!(
+        "Pairing runs SPAKE2+ from precomputed secrets (Argon2id of the setup code excluded).\n"
+    );
+    println!("| handshake | median |");
+    println!("|---|---|");
+    match median(dir, HANDSHAKE_GROUP, PAIRING) {
+        Some(t) => println!("| {PAIRING} | {} |", time(t)),
+        None => {
+            missing += 1;
+            println!("| {PAIRING} | - |");
+        }
+    }
+    match median(dir, HANDSHAKE_GROUP, RESUMPTION) {
+        Some(t) => println!("| {RESUMPTION} | {} |", time(t)),
+        None => println!("| {RESUMPTION} | not benchmarked yet |"),
+    }
+    missing
 }

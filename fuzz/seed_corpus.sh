@@ -1,25 +1,112 @@
 #!/usr/bin/env bash
-# Seeds the fuzz corpora from the specification's test vectors.
+# Seeds the fuzz corpora.
 #
-# Every hex string found in spec/vectors/*.json (any key, any nesting) is
-# written as one corpus file into the corpus of every target; the fuzzer
-# keeps the inputs that reach new code. For the deframer, whose first input
-# byte picks chunk sizes, the seed is prefixed with one such byte. Without
-# spec/vectors, or without python3 to read them, this does nothing and says
-# so; the targets then start from an empty corpus.
+# Parser targets: every hex string found in spec/vectors/*.json (any key,
+# any nesting) is written as one corpus file into the corpus of each; the
+# fuzzer keeps the inputs that reach new code. For the deframer, whose first
+# input byte picks chunk sizes, the seed is prefixed with one such byte.
+#
+# Stateful targets read operation records (see each target's docs):
+# - dispatcher: the reference lamp transcript of
+#   spec/vectors/interaction.json replayed step by step (its clock, its
+#   privileges, its 64-byte reply buffers), and each interaction message of
+#   that file as a single request;
+# - secured_open, pairing_responder, pairing_initiator: operation sequences
+#   that run the genuine exchange (seal and deliver, a full pairing, a wrong
+#   code, a busy appliance, a timeout), from which the fuzzer mutates.
+#
+# Without python3 this does nothing and says so; without spec/vectors the
+# parser corpora and the dispatcher's transcript seeds are skipped.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 vectors="$here/../spec/vectors"
 targets=(frame_decode message_decode deframer_chunks reassembler value_decode codec_roundtrip descriptor_decode)
 
+if ! command -v python3 >/dev/null; then
+    echo "seed_corpus: python3 not found; corpora left as they are"
+    exit 0
+fi
+
+python3 - "$here/corpus" "$vectors/interaction.json" <<'PY'
+import hashlib, json, os, struct, sys
+
+out, interaction = sys.argv[1], sys.argv[2]
+
+def write(target, data):
+    d = os.path.join(out, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, hashlib.sha1(data).hexdigest()), "wb") as fh:
+        fh.write(data)
+
+def chunk(b):
+    b = b[:255]
+    return bytes([len(b)]) + b
+
+counts = {}
+def seed(target, data):
+    write(target, data)
+    counts[target] = counts.get(target, 0) + 1
+
+# dispatcher: [seed] then [op, arg, len, bytes] records.
+PRIV = {"Unauthenticated": 0, "User": 1, "Admin": 2}
+BUF64 = 3 << 4  # reply buffer 16 * (1 + 3) = 64 bytes
+if os.path.exists(interaction):
+    with open(interaction) as fh:
+        doc = json.load(fh)
+    transcript = bytearray([7])  # the transcript's data version seed
+    for step in doc["transcript"]["steps"]:
+        at = struct.pack("<Q", step["at_ms"])
+        transcript += bytes([2, 0]) + chunk(at)
+        request = bytes.fromhex(step["request"])
+        arg = BUF64 | (PRIV[step["privilege"]] << 2)
+        transcript += bytes([0, arg]) + chunk(request)
+        seed("dispatcher", bytes([7, 0, arg]) + chunk(request))
+    # then the subscription's reports come due, and session 1 goes away
+    for _ in range(3):
+        transcript += bytes([1, 250, 0])
+    transcript += bytes([3, 0, 0])
+    seed("dispatcher", bytes(transcript))
+    for m in doc["messages"]:
+        seed("dispatcher", bytes([7, 0, BUF64 | (1 << 2)]) + chunk(bytes.fromhex(m["payload"])))
+
+# secured_open: 0 seal, 1 deliver, 2 mutate, 3 arbitrary, 4 key update,
+# 5 close, 6 clock.
+seal = lambda side, payload: bytes([0, side]) + chunk(payload)
+deliver = lambda n, msg=False: bytes([1, 2 * n + (1 if msg else 0)])
+flip = lambda n, how, at: bytes([2, n, how]) + struct.pack("<H", at)
+seed("secured_open", seal(0, b"\x1b\x01\x00") + deliver(0) + seal(1, b"\x1c\x01\x00") + deliver(1)
+     + bytes([1, 0]) + flip(0, 0, 90) + flip(1, 1, 12)
+     + bytes([4, 0]) + seal(0, b"phase one") + deliver(2) + deliver(0)
+     + bytes([4, 1]) + seal(1, b"x" * 200) + deliver(3)
+     + bytes([5, 0]) + deliver(4, True) + seal(1, b"after close") + bytes([6, 61]))
+seed("secured_open", seal(0, b"") + seal(0, b"a") + seal(0, b"b") + deliver(2) + deliver(1)
+     + deliver(0) + bytes([6, 30]) + bytes([6, 31]) + deliver(0))
+# a message with trailing bytes, opened as a message (they are ignored)
+seed("secured_open", seal(0, bytes.fromhex("1430") + b"trailing") + deliver(0, True))
+seed("secured_open", bytes([3, 1]) + chunk(bytes.fromhex("01000101020000000000") + b"\x00" * 16))
+
+# pairing_responder: [seed] then 0 phone start, 1 phone -> appliance,
+# 2 appliance -> phone, 3 arbitrary, 4 replay/mutate, 5 clock, 6 window.
+seed("pairing_responder", bytes([1, 0, 0, 1, 0, 2, 0, 1, 0]))          # paired
+seed("pairing_responder", bytes([2, 0, 1, 1, 0, 2, 0, 1, 0]))          # wrong code
+seed("pairing_responder", bytes([3, 0, 0, 1, 0, 0, 2, 1, 0, 4, 2]))    # busy, then replay
+seed("pairing_responder", bytes([4, 0, 0, 1, 0, 5, 31, 2, 0, 1, 0, 4, 2, 0]))  # timeout
+seed("pairing_responder", bytes([5, 0, 0, 1, 0, 2, 0, 4, 1, 0, 0, 3, 1, 0]))   # mutated finish
+seed("pairing_responder", bytes([6, 0, 0, 1, 0, 2, 0, 1, 0, 6, 15, 0, 2, 1, 0, 2, 0, 1, 0]))
+
+# pairing_initiator: [seed, code] then 0 phone -> appliance, 1 reply ->
+# phone, 2 arbitrary, 3 mutated reply, 4 clock, 5 new attempt.
+seed("pairing_initiator", bytes([1, 0, 0, 0, 1, 0]))                   # paired
+seed("pairing_initiator", bytes([2, 1, 0, 0, 1, 0]))                   # wrong code
+seed("pairing_initiator", bytes([3, 0, 0, 0, 3, 0, 0, 40, 0, 1, 0]))   # mutated, then genuine
+seed("pairing_initiator", bytes([4, 0, 0, 0, 4, 31, 1, 0, 5, 2, 0, 0, 1, 1]))  # timeout, retry
+print("seed_corpus: " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items())) + " seeds")
+PY
+
 shopt -s nullglob
 files=("$vectors"/*.json)
 if [ ${#files[@]} -eq 0 ]; then
-    echo "seed_corpus: no spec/vectors/*.json yet; corpora left as they are"
-    exit 0
-fi
-if ! command -v python3 >/dev/null; then
-    echo "seed_corpus: python3 not found; corpora left as they are"
+    echo "seed_corpus: no spec/vectors/*.json yet; parser corpora left as they are"
     exit 0
 fi
 

@@ -1,14 +1,12 @@
 //! Session benchmarks: sealing and opening secured frames through
 //! `SecureChannel` against bare ChaCha20-Poly1305 on the same payload and
-//! header, and the pairing handshake with both sides in memory.
+//! header, and the pairing and resumption handshakes with both sides in
+//! memory.
 //!
 //! Every operation uses the `RustCrypto` provider. Group and function names
 //! come from `benches/common/session.rs`, which `scripts/bench.sh` turns into
 //! a table.
 
-// `RESUMPTION` is only printed by the table until the resumption handshake
-// is benchmarked in `handshakes`.
-#[allow(dead_code)]
 #[path = "common/session.rs"]
 mod names;
 
@@ -21,7 +19,8 @@ use applink::session::lockout::MAX_WINDOW;
 use applink::session::pairing::{
     ApplianceEvent, ApplianceIdentity, AppliancePairing, DeviceId, PhonePairing,
 };
-use applink::session::store::MemoryStore;
+use applink::session::resume::{ApplianceResume, PhoneResume};
+use applink::session::store::{MemoryStore, Pairing, PairingStore};
 use applink::session::{Role, SecureChannel, SessionKeys};
 use applink::time::{Duration, Instant};
 use applink::wire::{Flags, Header};
@@ -267,6 +266,37 @@ fn pair(
     }
 }
 
+/// One full resumption, `ResumeRequest` and `ResumeReply`, both sides,
+/// with the replay guard advanced and stored on each. Returns the phone's
+/// channel.
+fn resume(
+    phone_p: &mut Provider,
+    appl_p: &mut Provider,
+    identity: &ApplianceIdentity<Provider>,
+    phone_secret: &<Provider as CryptoProvider>::X25519Secret,
+    phone_pairing: &mut Pairing,
+    store: &mut MemoryStore<2>,
+) -> SecureChannel {
+    let now = Instant::from_secs(1);
+    let mut appliance = ApplianceResume::new();
+    let mut phone =
+        PhoneResume::start(phone_p, phone_secret, DEVICE, phone_pairing, 0x0101, 5, now).unwrap();
+    let mut buf = [0u8; 256];
+    let n = phone.poll_transmit(&mut buf).unwrap();
+    appliance
+        .handle_frame(appl_p, store, identity, &buf[..n], now)
+        .unwrap();
+    let Some(ApplianceEvent::Resumed { channel, .. }) = appliance.poll_event() else {
+        panic!("not resumed");
+    };
+    black_box(channel);
+    let n = appliance.poll_transmit(&mut buf).unwrap();
+    phone
+        .handle_frame(phone_p, phone_secret, &buf[..n], now)
+        .unwrap();
+    phone.poll_event().unwrap().unwrap()
+}
+
 /// Both sides of each handshake in memory, one function per handshake.
 fn handshakes(c: &mut Criterion) {
     let mut g = c.benchmark_group(HANDSHAKE_GROUP);
@@ -281,6 +311,35 @@ fn handshakes(c: &mut Criterion) {
     let phone_public = phone_p.x25519_public(&phone_p.x25519_import(&[0x33; 32]));
     g.bench_function(PAIRING, |b| {
         b.iter(|| pair(&mut phone_p, &mut appl_p, &identity, &secret, phone_public))
+    });
+    let phone_secret = phone_p.x25519_import(&[0x33; 32]);
+    let psk = [0x42; 32];
+    let mut store = MemoryStore::<2>::new();
+    store
+        .put(Pairing {
+            peer_static: phone_public,
+            psk,
+            admin: true,
+            resume_counter: 0,
+        })
+        .unwrap();
+    let mut phone_pairing = Pairing {
+        peer_static: appl_p.x25519_public(&identity.static_secret),
+        psk,
+        admin: false,
+        resume_counter: 0,
+    };
+    g.bench_function(RESUMPTION, |b| {
+        b.iter(|| {
+            resume(
+                &mut phone_p,
+                &mut appl_p,
+                &identity,
+                &phone_secret,
+                &mut phone_pairing,
+                &mut store,
+            )
+        })
     });
     g.finish();
 }

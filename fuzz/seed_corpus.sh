@@ -11,7 +11,7 @@
 #   spec/vectors/interaction.json replayed step by step (its clock, its
 #   privileges, its 64-byte reply buffers), and each interaction message of
 #   that file as a single request;
-# - secured_open, pairing_responder, pairing_initiator: operation sequences
+# - secured_open, pairing_responder, pairing_initiator, resumption: operation sequences
 #   that run the genuine exchange (seal and deliver, a full pairing, a wrong
 #   code, a busy appliance, a timeout), from which the fuzzer mutates.
 #
@@ -100,6 +100,13 @@ seed("pairing_initiator", bytes([1, 0, 0, 0, 1, 0]))                   # paired
 seed("pairing_initiator", bytes([2, 1, 0, 0, 1, 0]))                   # wrong code
 seed("pairing_initiator", bytes([3, 0, 0, 0, 3, 0, 0, 40, 0, 1, 0]))   # mutated, then genuine
 seed("pairing_initiator", bytes([4, 0, 0, 0, 4, 31, 1, 0, 5, 2, 0, 0, 1, 1]))  # timeout, retry
+# resumption: [seed] then 0 start, 1 request -> appliance, 2 replay,
+# 4 mutated request, 5 reply -> phone, 6 clock.
+seed("resumption", bytes([1, 0, 7, 1, 0, 5, 0]))                       # resumed
+seed("resumption", bytes([2, 0, 7, 1, 0, 2, 0, 5, 0]))                 # replay refused
+seed("resumption", bytes([3, 0, 7, 0, 8, 1, 0, 2, 0, 5, 2]))           # stale attempt
+seed("resumption", bytes([4, 0, 7, 4, 0, 0, 9, 0, 1, 0, 5, 1, 0, 60, 0, 5, 0]))  # forgeries first
+seed("resumption", bytes([5, 0, 7, 6, 31, 1, 0, 5, 0]))                # timed out
 print("seed_corpus: " + ", ".join(f"{n} {t}" for t, n in sorted(counts.items())) + " seeds")
 PY
 

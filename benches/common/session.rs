@@ -15,7 +15,5 @@ pub const AEAD: &str = "aead";
 pub const HANDSHAKE_GROUP: &str = "session-handshake";
 /// First pairing: SPAKE2+ from precomputed secrets, both sides, 3 flights.
 pub const PAIRING: &str = "pairing";
-/// Resumption (Noise `IKpsk2`), both sides: measured once
-/// `src/session/resume.rs` exists, by one more `bench_function(RESUMPTION,
-/// ..)` in `handshakes` of `benches/session.rs`.
+/// Resumption (Noise `IKpsk2`), both sides, 2 flights.
 pub const RESUMPTION: &str = "resumption";

@@ -224,10 +224,13 @@ fuzz_target!(|data: &[u8]| {
             }
             4 => {
                 let was_open = sides[side].is_open();
+                let allowed = sides[side].can_update_keys();
                 let phase = sides[side].send_phase();
                 match sides[side].update_keys(&p) {
-                    Ok(()) => assert!(was_open && sides[side].send_phase() != phase),
-                    Err(e) => assert!(!was_open && e == SessionError::Closed),
+                    Ok(()) => assert!(allowed && sides[side].send_phase() != phase),
+                    Err(SessionError::Closed) => assert!(!was_open),
+                    Err(SessionError::KeyUpdateTooSoon) => assert!(was_open && !allowed),
+                    Err(e) => panic!("key update refused with {e:?}"),
                 }
             }
             5 => seal(&p, &mut sides, &mut log, side, u16::from(arg), None),

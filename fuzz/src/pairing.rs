@@ -56,6 +56,15 @@ pub fn public_of(secret: &[u8; 32]) -> [u8; 32] {
     p.x25519_public(&p.x25519_import(secret))
 }
 
+/// What the appliance holds from manufacture.
+pub fn appliance_identity(p: &InsecureTestCrypto) -> ApplianceIdentity<InsecureTestCrypto> {
+    ApplianceIdentity {
+        device_id: DEVICE,
+        record: secrets().record.clone(),
+        static_secret: p.x25519_import(&APPLIANCE_STATIC),
+    }
+}
+
 /// An appliance with its pairing window open, its store and its provider.
 pub struct Appliance {
     /// Its provider (randomness from the seed it was made with).
@@ -73,11 +82,7 @@ impl Appliance {
     /// at `now` for the longest allowed.
     pub fn new(seed: u8, now: Instant) -> Self {
         let p = InsecureTestCrypto::from_seed([seed; 32]);
-        let identity = ApplianceIdentity {
-            device_id: DEVICE,
-            record: secrets().record.clone(),
-            static_secret: p.x25519_import(&APPLIANCE_STATIC),
-        };
+        let identity = appliance_identity(&p);
         let mut machine = AppliancePairing::new();
         machine.open_window(now, MAX_WINDOW);
         Appliance {

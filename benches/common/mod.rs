@@ -188,6 +188,16 @@ pub struct MDescriptor<'a> {
     pub data: &'a [u8],
 }
 
+/// What JSON decodes a descriptor chunk into: JSON carries bytes as an
+/// array of numbers, which no decoder can lend, so the data is owned.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct MDescriptorJson {
+    pub hash: [u8; 16],
+    pub total_len: u32,
+    pub offset: u32,
+    pub data: Vec<u8>,
+}
+
 /// `&[u8]` as a serde byte string (postcard: length + bytes; JSON: an array).
 mod serde_bytes_borrowed {
     use serde::{Deserialize, Deserializer, Serializer};

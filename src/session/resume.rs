@@ -11,7 +11,7 @@
 //!  first command (secured, counter 0)        ──▶
 //! ```
 //!
-//! The handshake is [`noise`](crate::crypto::noise) with:
+//! The handshake is [`noise`] with:
 //!
 //! - prologue = `"applink/v1/resume"` (17 bytes) `||` device id (8 bytes)
 //!   `||` session_p (u16 little-endian);

@@ -47,6 +47,15 @@ impl Instant {
         }
     }
 
+    /// `self + d`, or `None` past the end of time (an instant that never
+    /// comes).
+    pub const fn checked_add(self, d: Duration) -> Option<Instant> {
+        match self.millis.checked_add(d.millis) {
+            Some(millis) => Some(Instant { millis }),
+            None => None,
+        }
+    }
+
     /// `self + d`, saturating at the end of time.
     pub const fn saturating_add(self, d: Duration) -> Instant {
         Instant {
@@ -94,6 +103,16 @@ impl core::ops::Sub<Instant> for Instant {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn checked_add_has_no_end_of_time() {
+        let end = Instant::from_millis(u64::MAX - 1);
+        assert_eq!(
+            end.checked_add(Duration::from_millis(1)),
+            Some(Instant::from_millis(u64::MAX))
+        );
+        assert_eq!(end.checked_add(Duration::from_millis(2)), None);
+    }
 
     #[test]
     fn arithmetic_saturates() {

@@ -472,6 +472,37 @@ fn subscriptions_respect_intervals_threshold_and_events() {
     });
 }
 
+/// Found by fuzzing: with the clock at the end of time every heartbeat
+/// saturated to "now", so the subscription reported on every poll forever.
+#[test]
+fn a_clock_at_the_end_of_time_does_not_report_forever() {
+    with_appliance(|d| {
+        let attrs = [level_control::LEVEL];
+        let sub = Message::Subscribe(Subscribe {
+            endpoint: EndpointId(1),
+            capability: Some(level_control::ID),
+            attributes: Seq::from_slice(&attrs),
+            min_interval_ms: 0,
+            max_interval_ms: 1000,
+            min_change: 0,
+            events: false,
+        });
+        call(d, &sub, USER, 0, 64);
+        assert_eq!(reports(d, 0).len(), 1, "primed");
+        let end = u64::MAX - 10;
+        d.handle_timeout(Instant::from_millis(end));
+        let mut buf = [0u8; 256];
+        let mut sent = 0;
+        while let Some(o) = d.poll_report(&mut buf).unwrap() {
+            assert!(o.len <= buf.len());
+            sent += 1;
+            assert!(sent < 10, "reports on every poll");
+        }
+        assert_eq!(sent, 1, "the heartbeat that was due");
+        assert_eq!(d.poll_timeout(), None, "no heartbeat past the end of time");
+    });
+}
+
 #[test]
 fn subscribe_rejections() {
     with_appliance(|d| {

@@ -61,21 +61,24 @@ impl Subscription {
     }
 
     fn due(&self, now: Instant) -> bool {
-        self.prime
-            || self.resume.is_some()
-            || (self.dirty && now >= self.last_report + self.min_interval)
-            || now >= self.last_report + self.max_interval
+        self.deadline().is_some_and(|d| now >= d)
     }
 
-    fn deadline(&self) -> Instant {
+    /// When the next report is due; `None` when it never is (its interval
+    /// ends past the end of time, so a clock near its end cannot make a
+    /// subscription report on every poll).
+    fn deadline(&self) -> Option<Instant> {
         if self.prime || self.resume.is_some() {
-            return self.last_report;
+            return Some(self.last_report);
         }
-        let heartbeat = self.last_report + self.max_interval;
-        if self.dirty {
-            heartbeat.min(self.last_report + self.min_interval)
-        } else {
-            heartbeat
+        let heartbeat = self.last_report.checked_add(self.max_interval);
+        let change = self
+            .last_report
+            .checked_add(self.min_interval)
+            .filter(|_| self.dirty);
+        match (heartbeat, change) {
+            (Some(h), Some(c)) => Some(h.min(c)),
+            (h, c) => h.or(c),
         }
     }
 }
@@ -217,9 +220,9 @@ impl<S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'_, S,
     pub fn poll_timeout(&self) -> Option<Instant> {
         self.subs
             .iter()
-            .map(|s| {
+            .filter_map(|s| {
                 if s.events && self.log.has_from(s.next_event) {
-                    self.now
+                    Some(self.now)
                 } else {
                     s.deadline()
                 }

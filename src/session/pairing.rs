@@ -420,6 +420,29 @@ impl AppliancePairing {
         }
     }
 
+    /// Lists the pairings on behalf of an admin phone: writes each
+    /// pairing's `(peer static key, admin)` into `out` and returns how many
+    /// the appliance holds (more than `out.len()` when `out` is short).
+    pub fn list_pairings_as<S: PairingStore>(
+        store: &S,
+        admin: &[u8; 32],
+        out: &mut [([u8; 32], bool)],
+    ) -> Result<usize, SessionError> {
+        match store.get(admin) {
+            Some(p) if p.admin => {
+                let n = store.len();
+                for (i, slot) in out.iter_mut().enumerate().take(n) {
+                    if let Some(peer) = store.peer_at(i) {
+                        let admin = store.get(&peer).is_some_and(|q| q.admin);
+                        *slot = (peer, admin);
+                    }
+                }
+                Ok(n)
+            }
+            _ => Err(SessionError::Refused(Status::ACCESS_DENIED)),
+        }
+    }
+
     /// The window and backoff state.
     pub const fn lockout(&self) -> &Lockout {
         &self.lockout

@@ -362,7 +362,7 @@ fn every_message_in_every_state_is_rejected_without_change() {
 }
 
 #[test]
-fn admins_open_windows_and_remove_pairings() {
+fn admins_open_windows_list_and_remove_pairings() {
     let mut w = world();
     let admin = [1u8; 32];
     let user = [2u8; 32];
@@ -385,6 +385,23 @@ fn admins_open_windows_and_remove_pairings() {
         .open_window_as(&w.store, &admin, Instant::ZERO, MAX_WINDOW)
         .unwrap();
     assert!(appliance.lockout().window_open(Instant::ZERO));
+    let mut listed = [([0u8; 32], false); 4];
+    assert_eq!(
+        AppliancePairing::list_pairings_as(&w.store, &user, &mut listed),
+        Err(SessionError::Refused(Status::ACCESS_DENIED))
+    );
+    assert_eq!(
+        AppliancePairing::list_pairings_as(&w.store, &admin, &mut listed),
+        Ok(2)
+    );
+    assert_eq!(listed[..2], [(admin, true), (user, false)]);
+    let mut short = [([0u8; 32], false); 1];
+    assert_eq!(
+        AppliancePairing::list_pairings_as(&w.store, &admin, &mut short),
+        Ok(2),
+        "the count, even when the list is cut short"
+    );
+    assert_eq!(short[0], (admin, true));
     assert_eq!(
         AppliancePairing::remove_pairing_as(&mut w.store, &user, &admin),
         Err(SessionError::Refused(Status::ACCESS_DENIED))

@@ -162,8 +162,8 @@ impl SymmetricState {
     }
 
     /// `DecryptAndHash(ciphertext)` into `out`; returns the plaintext
-    /// length. On failure the state is unchanged except for nothing: callers
-    /// that must survive a forgery work on a clone.
+    /// length. On failure the state is unchanged (`out` may hold
+    /// unauthenticated bytes and must be discarded).
     pub fn decrypt_and_hash<P: CryptoProvider>(
         &mut self,
         p: &P,

@@ -162,8 +162,8 @@ impl SymmetricState {
     }
 
     /// `DecryptAndHash(ciphertext)` into `out`; returns the plaintext
-    /// length. On failure the state is unchanged (`out` may hold
-    /// unauthenticated bytes and must be discarded).
+    /// length. On failure the state is unchanged and `out` holds no
+    /// plaintext.
     pub fn decrypt_and_hash<P: CryptoProvider>(
         &mut self,
         p: &P,

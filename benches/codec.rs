@@ -7,8 +7,10 @@
 
 mod common;
 
+#[path = "common/config.rs"]
+mod config;
+
 use core::hint::black_box;
-use core::time::Duration as StdDuration;
 
 use applink::message::Message;
 use applink::time::{Duration, Instant};
@@ -253,16 +255,9 @@ fn integrity_and_framing(c: &mut Criterion) {
     g.finish();
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .warm_up_time(StdDuration::from_millis(500))
-        .measurement_time(StdDuration::from_secs(2))
-        .sample_size(50)
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = config::config();
     targets = messages, integrity_and_framing
 }
 criterion_main!(benches);

@@ -10,8 +10,10 @@
 #[path = "common/session.rs"]
 mod names;
 
+#[path = "common/config.rs"]
+mod config;
+
 use core::hint::black_box;
-use core::time::Duration as StdDuration;
 
 use applink::crypto::spake2plus::ProverSecret;
 use applink::crypto::{CryptoProvider, Entropy, NONCE_LEN, RustCrypto};
@@ -344,16 +346,9 @@ fn handshakes(c: &mut Criterion) {
     g.finish();
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .warm_up_time(StdDuration::from_millis(500))
-        .measurement_time(StdDuration::from_secs(2))
-        .sample_size(50)
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = config::config();
     targets = channel, handshakes
 }
 criterion_main!(benches);

@@ -181,6 +181,18 @@ pub const HANDSHAKE_TIMEOUT: crate::time::Duration = crate::time::Duration::from
 /// The frame a handshake state machine has ready to send.
 pub(crate) type Outbox = heapless::Vec<u8, MAX_HANDSHAKE_FRAME>;
 
+/// A random non-zero session id (zero marks plaintext frames).
+pub(crate) fn random_session<P: crate::crypto::CryptoProvider>(p: &mut P) -> u16 {
+    loop {
+        let mut b = [0u8; 2];
+        p.random_bytes(&mut b);
+        let s = u16::from_le_bytes(b);
+        if s != 0 {
+            return s;
+        }
+    }
+}
+
 /// Copies the pending frame into `buf`, returning its length.
 pub(crate) fn drain(out: &mut Outbox, buf: &mut [u8]) -> Option<usize> {
     if out.is_empty() {

@@ -566,14 +566,7 @@ impl AppliancePairing {
             .set_lifetime_failures(counted)
             .map_err(|_| SessionError::Storage)?;
         self.lockout.record_failure(now);
-        let appliance_session = loop {
-            let mut b = [0u8; 2];
-            p.random_bytes(&mut b);
-            let s = u16::from_le_bytes(b);
-            if s != 0 {
-                break s;
-            }
-        };
+        let appliance_session = super::random_session(p);
         let y = p.p256_scalar_random();
         let ctx_bytes = context(r.session, appliance_session);
         let ctx = Context {

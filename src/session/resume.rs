@@ -367,14 +367,7 @@ impl ApplianceResume {
         let psk = pairing.psk;
         store.put(pairing).map_err(|_| SessionError::Storage)?;
 
-        let appliance_session = loop {
-            let mut b = [0u8; 2];
-            p.random_bytes(&mut b);
-            let s = u16::from_le_bytes(b);
-            if s != 0 {
-                break s;
-            }
-        };
+        let appliance_session = super::random_session(p);
         let e = p.x25519_generate();
         let mut m2 = [0u8; MESSAGE_2_LEN];
         let (transport, _) = responder

@@ -41,8 +41,10 @@ pub mod crypto;
 pub mod descriptor;
 pub mod interaction;
 pub mod message;
+pub mod node;
 pub mod session;
 pub mod time;
+pub mod transport;
 pub mod wire;
 
 mod codec;

@@ -7,15 +7,15 @@
 use core::cell::Cell;
 
 use applink::catalog::{
-    basic_information, device_types, laundry_controls, level_control, mode_select, on_off,
-    operational_state,
+    basic_information, device_types, identify, laundry_controls, level_control, mode_select,
+    on_off, operational_state,
 };
 use applink::descriptor::{Device, DeviceInfo, DeviceTypeRef, Privilege, Type};
 use applink::interaction::clients::{self, LevelControl, OnOff, OperationalState};
 use applink::interaction::controller::{Controller, Notice, Outcome};
 use applink::interaction::{
     Context, Dispatcher, EndpointEntry, EventCounter, Handler, Instance, Peer, RamSequenceStore,
-    Response,
+    Response, stock,
 };
 use applink::message::*;
 use applink::time::Instant;
@@ -280,6 +280,9 @@ pub fn run() {
     };
     let mut switch = Switch { on: false };
     let mut dimmer = Dimmer { level: 100 };
+    // A dimmable light must also identify itself; the stock handler does.
+    let blink = stock::IdentifyState::new();
+    let mut identify = stock::Identify::new(&blink);
     let mut root = [Instance::new(&basic_information::CAPABILITY, &mut info)];
     let mut washer = [
         Instance::new(&operational_state::CAPABILITY, &mut cycle_ref),
@@ -287,6 +290,7 @@ pub fn run() {
         Instance::new(&laundry_controls::CAPABILITY, &mut laundry),
     ];
     let mut lamp = [
+        Instance::new(&identify::CAPABILITY, &mut identify),
         Instance::new(&on_off::CAPABILITY, &mut switch),
         Instance::new(&level_control::CAPABILITY, &mut dimmer),
     ];

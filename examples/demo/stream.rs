@@ -71,6 +71,7 @@ pub fn run() {
                 max_frame: 512,
                 features,
                 descriptor_hash: Fixed([0x5A; 16]),
+                device_id: Fixed(*b"LAMP0042"),
             })),
         ),
         (

@@ -42,6 +42,11 @@ mod rustcrypto;
 #[cfg(feature = "rustcrypto")]
 pub use rustcrypto::{Entropy, RustCrypto};
 
+#[cfg(all(feature = "std", feature = "rustcrypto"))]
+mod os;
+#[cfg(all(feature = "std", feature = "rustcrypto"))]
+pub use os::{OsCrypto, OsEntropy, os_crypto};
+
 #[cfg(any(test, feature = "insecure-test-crypto"))]
 mod insecure;
 #[cfg(any(test, feature = "insecure-test-crypto"))]

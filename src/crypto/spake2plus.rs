@@ -21,8 +21,22 @@
 //! "ConfirmationKeys")`; `K_shared = HKDF(nil, K_main, "SharedKey")`;
 //! `confirmV = HMAC(K_confirmV, shareP)`, `confirmP = HMAC(K_confirmP,
 //! shareV)`. The unit tests check every value of the RFC's test vector.
+//!
+//! A [`VerifierRecord`] has a fixed stored form of [`VERIFIER_RECORD_LEN`]
+//! bytes, the layout the factory writes to the appliance's flash
+//! (`spec/HANDSHAKE.md` section 6):
+//!
+//! ```text
+//!  offset  len  field
+//!       0   32  w0  big-endian, 1 ≤ w0 < n (the P-256 order)
+//!      32   65  L   uncompressed SEC1 point (0x04 || x || y), on the curve
+//!      97       (end)
+//! ```
 
-use super::{CryptoError, CryptoProvider, HASH_LEN, POINT_LEN, ct_eq};
+use super::{CryptoError, CryptoProvider, HASH_LEN, POINT_LEN, SCALAR_LEN, ct_eq};
+
+/// Length of a stored [`VerifierRecord`]: `w0` (32) then `L` (65).
+pub const VERIFIER_RECORD_LEN: usize = SCALAR_LEN + POINT_LEN;
 
 /// The suite's M point (RFC 9383 §4), uncompressed SEC1.
 pub const M: [u8; POINT_LEN] = super::hex(
@@ -61,6 +75,54 @@ pub struct VerifierRecord<P: CryptoProvider> {
     pub w0: P::Scalar,
     /// `L`.
     pub l: P::Point,
+}
+
+impl<P: CryptoProvider> VerifierRecord<P> {
+    /// The stored form: `w0` big-endian, then `L` uncompressed SEC1 (see
+    /// the [module docs](self)). Fails only if `L` is the identity, which a
+    /// record made by [`ProverSecret::verifier_record`] never is.
+    ///
+    /// ```
+    /// # #[cfg(feature = "rustcrypto")] {
+    /// use applink::crypto::RustCrypto;
+    /// use applink::crypto::spake2plus::{ProverSecret, VERIFIER_RECORD_LEN, VerifierRecord};
+    ///
+    /// // No randomness is drawn here.
+    /// let p = RustCrypto::new(|out: &mut [u8]| out.fill(0));
+    /// // From the 80-byte output of the setup-code derivation.
+    /// let secret = ProverSecret::from_pbkdf_output(&p, &[0x5a; 80]).unwrap();
+    /// let bytes = secret.verifier_record(&p).to_bytes(&p).unwrap();
+    /// assert_eq!(bytes.len(), VERIFIER_RECORD_LEN);
+    /// assert_eq!(bytes[32], 0x04);
+    /// let record = VerifierRecord::from_bytes(&p, &bytes).unwrap();
+    /// assert_eq!(record.to_bytes(&p).unwrap(), bytes);
+    /// # }
+    /// ```
+    pub fn to_bytes(&self, p: &P) -> Result<[u8; VERIFIER_RECORD_LEN], CryptoError> {
+        let mut out = [0u8; VERIFIER_RECORD_LEN];
+        out[..SCALAR_LEN].copy_from_slice(&p.p256_scalar_bytes(&self.w0));
+        out[SCALAR_LEN..].copy_from_slice(&p.p256_point_encode(&self.l)?);
+        Ok(out)
+    }
+
+    /// Parses the stored form. `w0` must be canonical and non-zero
+    /// (`1 ≤ w0 < n`, else [`CryptoError::InvalidScalar`]); `L` must be an
+    /// uncompressed point on the curve (else [`CryptoError::InvalidPoint`]).
+    /// Never panics.
+    pub fn from_bytes(p: &P, bytes: &[u8; VERIFIER_RECORD_LEN]) -> Result<Self, CryptoError> {
+        let (w0_bytes, l_bytes) = bytes.split_at(SCALAR_LEN);
+        // The provider reduces modulo n; an encoding that does not come back
+        // unchanged was >= n.
+        let w0 = p.p256_scalar_reduce(w0_bytes)?;
+        let canonical = p.p256_scalar_bytes(&w0);
+        if canonical[..] != *w0_bytes || canonical == [0; SCALAR_LEN] {
+            return Err(CryptoError::InvalidScalar);
+        }
+        let mut sec1 = [0u8; POINT_LEN];
+        sec1.copy_from_slice(l_bytes);
+        let l = p.p256_point_decode(&sec1)?;
+        Ok(VerifierRecord { w0, l })
+    }
 }
 
 impl<P: CryptoProvider> ProverSecret<P> {
@@ -236,4 +298,77 @@ fn schedule<P: CryptoProvider>(
         confirm_v: p.hmac_sha256(&confirmation[32..], &[share_p]),
         shared,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::InsecureTestCrypto;
+    use crate::crypto::conformance::rfc9383;
+
+    /// The P-256 group order n, big-endian.
+    const ORDER: [u8; 32] =
+        super::super::hex(b"ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551");
+
+    fn example() -> [u8; VERIFIER_RECORD_LEN] {
+        let mut b = [0u8; VERIFIER_RECORD_LEN];
+        b[..32].copy_from_slice(&rfc9383::W0);
+        b[32..].copy_from_slice(&rfc9383::L);
+        b
+    }
+
+    #[test]
+    fn worked_example_both_ways() {
+        // spec/HANDSHAKE.md 6.2: the RFC 9383 vector's w0 and L.
+        let p = InsecureTestCrypto::from_seed([0; 32]);
+        assert_eq!(VERIFIER_RECORD_LEN, 97);
+        let secret = ProverSecret::<InsecureTestCrypto> {
+            w0: p.p256_scalar_reduce(&rfc9383::W0).unwrap(),
+            w1: p.p256_scalar_reduce(&rfc9383::W1).unwrap(),
+        };
+        let bytes = secret.verifier_record(&p).to_bytes(&p).unwrap();
+        assert_eq!(bytes, example());
+        let record = VerifierRecord::from_bytes(&p, &bytes).unwrap();
+        assert_eq!(p.p256_scalar_bytes(&record.w0), rfc9383::W0);
+        assert_eq!(p.p256_point_encode(&record.l).unwrap(), rfc9383::L);
+        let spec: std::string::String = include_str!("../../spec/HANDSHAKE.md")
+            .split_whitespace()
+            .collect();
+        assert!(
+            spec.contains(&hex::encode(bytes)),
+            "spec/HANDSHAKE.md 6.2 differs"
+        );
+    }
+
+    #[test]
+    fn bad_scalars_and_points_are_refused() {
+        let p = InsecureTestCrypto::from_seed([0; 32]);
+        let with_w0 = |w0: [u8; 32]| {
+            let mut b = example();
+            b[..32].copy_from_slice(&w0);
+            VerifierRecord::from_bytes(&p, &b).map(|_| ())
+        };
+        let mut n_plus_1 = ORDER;
+        n_plus_1[31] += 1;
+        let mut n_minus_1 = ORDER;
+        n_minus_1[31] -= 1;
+        for bad in [[0; 32], ORDER, n_plus_1, [0xff; 32]] {
+            assert_eq!(with_w0(bad), Err(CryptoError::InvalidScalar));
+        }
+        let mut one = [0; 32];
+        one[31] = 1;
+        assert_eq!(with_w0(one), Ok(()));
+        assert_eq!(with_w0(n_minus_1), Ok(()));
+
+        let with_l = |edit: &dyn Fn(&mut [u8])| {
+            let mut b = example();
+            edit(&mut b[32..]);
+            VerifierRecord::from_bytes(&p, &b).map(|_| ())
+        };
+        assert_eq!(with_l(&|l| l[0] = 0x02), Err(CryptoError::InvalidPoint));
+        assert_eq!(with_l(&|l| l[0] = 0x00), Err(CryptoError::InvalidPoint));
+        assert_eq!(with_l(&|l| l[64] ^= 1), Err(CryptoError::InvalidPoint));
+        assert_eq!(with_l(&|l| l[1..].fill(0)), Err(CryptoError::InvalidPoint));
+        assert_eq!(with_l(&|l| l.fill(0)), Err(CryptoError::InvalidPoint));
+    }
 }

@@ -139,6 +139,20 @@ pub enum DescriptorError {
     /// The command must be a timed invoke.
     #[error("needs timed invoke")]
     NeedsTimedInvoke,
+    /// An endpoint declares a standard device type but lacks one of the
+    /// capabilities the type requires (a local configuration error).
+    #[error(
+        "endpoint {endpoint} declares device type {device_type:#06x} but lacks its required capability {:#06x}",
+        capability.0
+    )]
+    MissingCapability {
+        /// The endpoint.
+        endpoint: u16,
+        /// The device type's catalog id.
+        device_type: u16,
+        /// The first required capability missing.
+        capability: crate::message::CapabilityId,
+    },
 }
 
 impl DescriptorError {
@@ -147,7 +161,7 @@ impl DescriptorError {
         use DescriptorError as E;
         match self {
             E::Malformed | E::HashMismatch => Status::INVALID_MESSAGE,
-            E::Invalid { .. } => Status::FAILURE,
+            E::Invalid { .. } | E::MissingCapability { .. } => Status::FAILURE,
             E::BufferTooSmall { .. } => Status::RESOURCE_EXHAUSTED,
             E::UnknownEndpoint => Status::UNSUPPORTED_ENDPOINT,
             E::UnknownCapability => Status::UNSUPPORTED_CAPABILITY,

@@ -28,6 +28,7 @@ enum Expect {
     Invoke,
     Subscribe(EndpointId, Option<CapabilityId>),
     Unsubscribe(u16),
+    Pong,
 }
 
 /// A descriptor being fetched in chunks.
@@ -83,6 +84,8 @@ pub enum Outcome<'r> {
     Subscribed(SubscribeReply),
     /// An unsubscribe succeeded.
     Unsubscribed,
+    /// A ping was answered.
+    Pong,
     /// The appliance refused the request with this status.
     Refused(Status),
 }
@@ -156,12 +159,18 @@ impl Controller {
             Message::Invoke(_) => Expect::Invoke,
             Message::Subscribe(s) => Expect::Subscribe(s.endpoint, s.capability),
             Message::Unsubscribe(u) => Expect::Unsubscribe(u.subscription),
+            Message::Ping(_) => Expect::Pong,
             other => return Err(InteractionError::NotARequest(other.message_type())),
         };
         self.next_exchange = self.next_exchange.wrapping_add(1).max(1);
         let exchange = self.next_exchange;
         self.pending.push((exchange, expect));
         Ok(exchange)
+    }
+
+    /// The exchange id the next [`start`](Self::start) will use.
+    pub fn next_exchange(&self) -> u16 {
+        self.next_exchange.wrapping_add(1).max(1)
     }
 
     /// Number of requests waiting for a reply.
@@ -215,6 +224,7 @@ impl Controller {
                 Ok(Outcome::Unsubscribed)
             }
             (Expect::Descriptor, Message::Descriptor(chunk)) => self.take_chunk(chunk),
+            (Expect::Pong, Message::Pong(_)) => Ok(Outcome::Pong),
             (Expect::Read, Message::ReadReply(r)) => Ok(Outcome::Values {
                 records: r.records,
                 more: r.more,

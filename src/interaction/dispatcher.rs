@@ -2,6 +2,7 @@
 
 use serde::ser::{Serialize, SerializeTuple, Serializer};
 
+use crate::catalog::device_types;
 use crate::descriptor::{
     self, Access, Capability, DescriptorError, DeviceInfo, DeviceTypeRef, Privilege, validate,
 };
@@ -138,6 +139,65 @@ pub struct Dispatcher<'a, S, const SUBS: usize, const EVENTS: usize> {
     pub(crate) now: Instant,
 }
 
+/// Most capabilities any standard device type requires.
+const MAX_REQUIRED: usize = 4;
+
+/// One standard device type's requirements, as the check needs them.
+#[derive(Clone, Copy)]
+struct Required {
+    device_type: u16,
+    /// Standard capability ids (which fit 16 bits), 0 for an unused slot.
+    capabilities: [u16; MAX_REQUIRED],
+}
+
+/// `catalog::device_types::ALL` cut down at compile time to ids and
+/// required capabilities, so the check links neither the names nor the
+/// optional lists (about 1.4 KB of flash saved).
+const REQUIRED: [Required; device_types::ALL.len()] = {
+    let mut table = [Required {
+        device_type: 0,
+        capabilities: [0; MAX_REQUIRED],
+    }; device_types::ALL.len()];
+    let mut i = 0;
+    while i < table.len() {
+        let t = device_types::ALL[i];
+        assert!(t.required.len() <= MAX_REQUIRED, "raise MAX_REQUIRED");
+        let mut j = 0;
+        while j < t.required.len() {
+            assert!(t.required[j].is_standard(), "a standard capability id");
+            table[i].capabilities[j] = t.required[j].0 as u16;
+            j += 1;
+        }
+        table[i].device_type = t.id;
+        i += 1;
+    }
+    table
+};
+
+/// Checks that `ep` carries every capability its standard device types
+/// require; device type ids the catalog does not define pass.
+fn check_device_types(ep: &EndpointEntry<'_>) -> Result<(), DescriptorError> {
+    for declared in ep.device_types {
+        let Some(required) = REQUIRED.iter().find(|r| r.device_type == declared.id) else {
+            continue;
+        };
+        let has = |id: CapabilityId| ep.instances.iter().any(|inst| inst.capability.id == id);
+        let missing = required
+            .capabilities
+            .iter()
+            .map(|&id| CapabilityId(u32::from(id)))
+            .find(|&id| id.0 != 0 && !has(id));
+        if let Some(capability) = missing {
+            return Err(DescriptorError::MissingCapability {
+                endpoint: ep.id.0,
+                device_type: declared.id,
+                capability,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Sends `message` through `emit`.
 pub(crate) fn send(
     message: &Message<'_>,
@@ -162,8 +222,11 @@ pub(crate) fn send_status(
 }
 
 impl<'a, S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'a, S, SUBS, EVENTS> {
-    /// A dispatcher for a device. Checks the registered descriptor
-    /// (ids increasing, every entry well-formed) and computes its hash.
+    /// A dispatcher for a device. Checks the registered descriptor (ids
+    /// increasing, every entry well-formed, every endpoint carrying the
+    /// capabilities its standard device types require) and computes its
+    /// hash. A device type id the catalog does not define (a vendor's, or
+    /// a newer standard's) is not checked.
     /// `data_version_seed` (random, from the caller) starts every data
     /// version, so versions from before a reboot are not reused.
     pub fn new(
@@ -193,6 +256,7 @@ impl<'a, S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'a
                 validate::check_capability(inst.capability)?;
                 inst.data_version = data_version_seed;
             }
+            check_device_types(ep)?;
         }
         let view = View(&info, endpoints);
         let hash = descriptor::hash_of(&view)?;
@@ -533,5 +597,61 @@ mod tests {
             more: false,
         };
         assert_eq!(Message::ReadReply(reply).message_type(), READ_REPLY_TYPE);
+    }
+
+    struct Nothing;
+    impl Handler for Nothing {}
+
+    fn build(types: &[DeviceTypeRef], with_level: bool) -> Result<(), InteractionError> {
+        use crate::catalog::{identify, level_control, on_off};
+        use crate::interaction::RamSequenceStore;
+        let (mut a, mut b, mut c) = (Nothing, Nothing, Nothing);
+        let mut all = [
+            Instance::new(&identify::CAPABILITY, &mut a),
+            Instance::new(&on_off::CAPABILITY, &mut b),
+            Instance::new(&level_control::CAPABILITY, &mut c),
+        ];
+        let n = if with_level { 3 } else { 2 };
+        let mut endpoints = [EndpointEntry::new(1, types, &mut all[..n])];
+        let info = crate::descriptor::Device::EMPTY.info;
+        let counter = EventCounter::new(RamSequenceStore::default(), 16);
+        Dispatcher::<_, 1, 64>::new(info, &mut endpoints, counter, 0).map(|_| ())
+    }
+
+    #[test]
+    fn endpoints_must_conform_to_their_standard_device_types() {
+        use crate::catalog::{device_types, level_control};
+        let dimmable = [device_types::DIMMABLE_LIGHT.reference()];
+        let err = build(&dimmable, false).unwrap_err();
+        assert_eq!(
+            err,
+            InteractionError::Descriptor(DescriptorError::MissingCapability {
+                endpoint: 1,
+                device_type: device_types::DIMMABLE_LIGHT.id,
+                capability: level_control::ID,
+            })
+        );
+        assert_eq!(err.status(), Status::FAILURE);
+        assert_eq!(
+            std::format!("{err}"),
+            "descriptor: endpoint 1 declares device type 0x0101 but lacks its \
+             required capability 0x0005"
+        );
+        build(&dimmable, true).unwrap();
+        // level_control is optional for an on/off light.
+        build(&[device_types::ON_OFF_LIGHT.reference()], false).unwrap();
+        // Every declared type is checked.
+        let both = [
+            device_types::ON_OFF_LIGHT.reference(),
+            device_types::DIMMABLE_LIGHT.reference(),
+        ];
+        assert!(build(&both, false).is_err());
+        // A vendor's (or a future) device type is not checked.
+        let vendor = [DeviceTypeRef {
+            id: 0xFFF1,
+            revision: 1,
+        }];
+        build(&vendor, false).unwrap();
+        build(&[], false).unwrap();
     }
 }

@@ -7,6 +7,9 @@
 //!   payloads to the caller; [`Dispatcher::poll_timeout`],
 //!   [`Dispatcher::handle_timeout`] and [`Dispatcher::poll_report`] drive
 //!   subscriptions and events.
+//! - [`stock`] holds ready-made handlers for the simple catalog
+//!   capabilities (on/off, level, identify, basic information, stored
+//!   values), so a lamp needs no handler code.
 //! - Phone side: a [`Controller`](controller::Controller) (feature `alloc`)
 //!   builds requests, matches replies, caches descriptors by hash and tracks
 //!   subscriptions and event gaps; [`clients`] offers typed calls for
@@ -27,6 +30,7 @@ pub mod clients;
 pub mod controller;
 mod dispatcher;
 mod events;
+pub mod stock;
 mod subscriptions;
 mod writer;
 

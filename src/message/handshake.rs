@@ -99,6 +99,10 @@ pub struct HelloAccept {
     pub features: Features,
     /// The fingerprint of the appliance's current descriptor.
     pub descriptor_hash: DescriptorHash,
+    /// The appliance's device id: it salts the setup code's derivation and
+    /// binds pairing and resumption, so a phone that has only the typed
+    /// code learns it here.
+    pub device_id: Fixed<8>,
 }
 
 /// Typed reasons for refusing a [`Hello`].

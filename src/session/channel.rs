@@ -22,7 +22,10 @@
 //!
 //! A received frame is checked in this order: header, session id, replay
 //! window (no change), tag (no change on failure), then the window is
-//! updated. The idle timer restarts with every authenticated frame received.
+//! updated. The idle timer restarts with every authenticated frame received,
+//! and [`SecureChannel::open`] enforces it itself: a frame that arrives
+//! after the idle deadline ends the channel even if the caller never ran
+//! [`SecureChannel::handle_timeout`].
 
 use crate::crypto::{AeadKey, CryptoProvider, NONCE_LEN};
 use crate::message::{Close, Message, Status};
@@ -300,6 +303,10 @@ impl SecureChannel {
         now: Instant,
     ) -> Result<(Header, &'b [u8]), SessionError> {
         if self.ended.is_some() {
+            return Err(SessionError::Closed);
+        }
+        // The idle deadline holds even if the caller never ran the timer.
+        if self.handle_timeout(now) {
             return Err(SessionError::Closed);
         }
         let (header, header_len) = Header::parse(frame)?;

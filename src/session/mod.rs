@@ -181,13 +181,19 @@ pub const HANDSHAKE_TIMEOUT: crate::time::Duration = crate::time::Duration::from
 /// The frame a handshake state machine has ready to send.
 pub(crate) type Outbox = heapless::Vec<u8, MAX_HANDSHAKE_FRAME>;
 
-/// A random non-zero session id (zero marks plaintext frames).
-pub(crate) fn random_session<P: crate::crypto::CryptoProvider>(p: &mut P) -> u16 {
+/// A random non-zero session id (zero marks plaintext frames) for which
+/// `in_use` is false: a drawn id never collides with a live session.
+/// Draws again until one is free; a caller whose table is smaller than the
+/// id space always terminates.
+pub(crate) fn random_session<P: crate::crypto::CryptoProvider>(
+    p: &mut P,
+    in_use: &dyn Fn(u16) -> bool,
+) -> u16 {
     loop {
         let mut b = [0u8; 2];
         p.random_bytes(&mut b);
         let s = u16::from_le_bytes(b);
-        if s != 0 {
+        if s != 0 && !in_use(s) {
             return s;
         }
     }

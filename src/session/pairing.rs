@@ -24,8 +24,12 @@
 //! (`PairingWindowClosed`, `Busy`, `LockedOut`); a wrong code with
 //! `Status(WRONG_SETUP_CODE)` from whichever side detects it.
 
-use crate::crypto::spake2plus::{self, Context, Keys, ProverSecret, VerifierRecord};
-use crate::crypto::{AeadKey, CryptoProvider};
+#[cfg(all(feature = "std", feature = "rustcrypto"))]
+use crate::crypto::setup_code::{self, SetupCode, SetupCodeError};
+use crate::crypto::spake2plus::{
+    self, Context, Keys, ProverSecret, VERIFIER_RECORD_LEN, VerifierRecord,
+};
+use crate::crypto::{AeadKey, CryptoError, CryptoProvider};
 use crate::message::{
     Fixed, HelloReject, HelloReply, PairChallenge, PairFinish, PairRequest, Status, StatusReport,
 };
@@ -313,6 +317,38 @@ impl<P: CryptoProvider> PhonePairing<P> {
 }
 
 /// What the appliance holds from manufacture.
+///
+/// Its stored form ([`IDENTITY_LEN`] bytes, `spec/HANDSHAKE.md` section 6)
+/// is what the factory writes to flash with [`identity_bytes`] and the
+/// firmware loads at boot with [`ApplianceIdentity::from_bytes`]:
+///
+/// ```text
+///  offset  len  field
+///       0    8  device_id
+///       8   97  verifier record: w0 (32, big-endian) || L (65, SEC1)
+///     105   32  X25519 static secret (RFC 7748 bytes)
+///     137       (end)
+/// ```
+///
+/// ```
+/// # #[cfg(feature = "rustcrypto")] {
+/// use applink::crypto::RustCrypto;
+/// use applink::crypto::spake2plus::ProverSecret;
+/// use applink::session::pairing::{ApplianceIdentity, IDENTITY_LEN, identity_bytes};
+///
+/// let p = RustCrypto::new(|out: &mut [u8]| out.fill(0)); // a real RNG on a device
+/// // Factory: the verifier from the setup-code derivation, and a fresh key.
+/// let record = ProverSecret::from_pbkdf_output(&p, &[0x5a; 80])
+///     .unwrap()
+///     .verifier_record(&p)
+///     .to_bytes(&p)
+///     .unwrap();
+/// let flash: [u8; IDENTITY_LEN] = identity_bytes(*b"APPLNK01", &record, &[0x77; 32]);
+/// // Firmware, at boot.
+/// let identity = ApplianceIdentity::from_bytes(&p, &flash).unwrap();
+/// assert_eq!(identity.device_id, *b"APPLNK01");
+/// # }
+/// ```
 pub struct ApplianceIdentity<P: CryptoProvider> {
     /// The device id.
     pub device_id: DeviceId,
@@ -320,6 +356,72 @@ pub struct ApplianceIdentity<P: CryptoProvider> {
     pub record: VerifierRecord<P>,
     /// The long-term X25519 secret.
     pub static_secret: P::X25519Secret,
+}
+
+/// Length of a stored [`ApplianceIdentity`]: device id, verifier record,
+/// X25519 static secret.
+pub const IDENTITY_LEN: usize = 8 + VERIFIER_RECORD_LEN + 32;
+
+/// The stored form of an appliance identity, for the factory (see
+/// [`ApplianceIdentity`]). `record` is
+/// [`VerifierRecord::to_bytes`](spake2plus::VerifierRecord::to_bytes).
+pub fn identity_bytes(
+    device_id: DeviceId,
+    record: &[u8; VERIFIER_RECORD_LEN],
+    static_secret: &[u8; 32],
+) -> [u8; IDENTITY_LEN] {
+    let mut out = [0u8; IDENTITY_LEN];
+    let (id, rest) = out.split_at_mut(8);
+    let (rec, secret) = rest.split_at_mut(VERIFIER_RECORD_LEN);
+    id.copy_from_slice(&device_id);
+    rec.copy_from_slice(record);
+    secret.copy_from_slice(static_secret);
+    out
+}
+
+impl<P: CryptoProvider> ApplianceIdentity<P> {
+    /// Loads the stored form written by [`identity_bytes`]. The verifier
+    /// record is checked as [`VerifierRecord::from_bytes`] does (canonical
+    /// non-zero `w0`, `L` on the curve); the secret is imported into the
+    /// provider. Never panics.
+    pub fn from_bytes(p: &P, bytes: &[u8; IDENTITY_LEN]) -> Result<Self, CryptoError> {
+        let (id, rest) = bytes.split_at(8);
+        let (rec, secret) = rest.split_at(VERIFIER_RECORD_LEN);
+        let mut device_id = [0u8; 8];
+        device_id.copy_from_slice(id);
+        let mut record = [0u8; VERIFIER_RECORD_LEN];
+        record.copy_from_slice(rec);
+        let mut static_secret = [0u8; 32];
+        static_secret.copy_from_slice(secret);
+        Ok(ApplianceIdentity {
+            device_id,
+            record: VerifierRecord::from_bytes(p, &record)?,
+            static_secret: p.x25519_import(&static_secret),
+        })
+    }
+
+    /// An identity straight from a setup code, for development boards and
+    /// simulators (a product stores only the verifier, made at the
+    /// factory): runs the Argon2id derivation of `spec/HANDSHAKE.md`
+    /// section 1, so it takes about as long as a phone's.
+    #[cfg(all(feature = "std", feature = "rustcrypto"))]
+    pub fn from_setup_code(
+        p: &P,
+        device_id: DeviceId,
+        code: &str,
+        static_secret: &[u8; 32],
+    ) -> Result<Self, SetupCodeError> {
+        let code = SetupCode::parse(code)?;
+        let output = setup_code::derive_w0s_w1s(&code, &device_id)?;
+        // Zero w0 or w1 (probability 2^-256) has no verifier.
+        let secret =
+            ProverSecret::from_pbkdf_output(p, &output).map_err(|_| SetupCodeError::Derivation)?;
+        Ok(ApplianceIdentity {
+            device_id,
+            record: secret.verifier_record(p),
+            static_secret: p.x25519_import(static_secret),
+        })
+    }
 }
 
 /// What the appliance reports.
@@ -493,11 +595,25 @@ impl AppliancePairing {
         bytes: &[u8],
         now: Instant,
     ) -> Result<(), SessionError> {
+        self.handle_frame_avoiding(p, store, identity, bytes, now, &|_| false)
+    }
+
+    /// Like [`handle_frame`](Self::handle_frame), drawing the appliance's
+    /// session id among those for which `in_use` is false.
+    pub fn handle_frame_avoiding<P: CryptoProvider, S: PairingStore>(
+        &mut self,
+        p: &mut P,
+        store: &mut S,
+        identity: &ApplianceIdentity<P>,
+        bytes: &[u8],
+        now: Instant,
+        in_use: &dyn Fn(u16) -> bool,
+    ) -> Result<(), SessionError> {
         self.handle_timeout(now);
         let (header, message) = flight::decode(bytes)?;
         match (&self.state, message) {
             (ApplianceState::ExpectPairRequest, Flight::PairRequest(r)) => {
-                self.on_request(p, store, identity, header.exchange, &r, now)
+                self.on_request(p, store, identity, header.exchange, &r, now, in_use)
             }
             (ApplianceState::ExpectPairFinish(s), Flight::PairRequest(_)) => {
                 let wait = s.deadline.saturating_since(now).millis();
@@ -534,6 +650,7 @@ impl AppliancePairing {
         flight::emit(&mut self.outbox, exchange, false, message)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn on_request<P: CryptoProvider, S: PairingStore>(
         &mut self,
         p: &mut P,
@@ -542,6 +659,7 @@ impl AppliancePairing {
         exchange: u16,
         r: &PairRequest,
         now: Instant,
+        in_use: &dyn Fn(u16) -> bool,
     ) -> Result<(), SessionError> {
         let failures = store.lifetime_failures();
         if let Err(e) = self.lockout.admit(now, failures) {
@@ -566,7 +684,7 @@ impl AppliancePairing {
             .set_lifetime_failures(counted)
             .map_err(|_| SessionError::Storage)?;
         self.lockout.record_failure(now);
-        let appliance_session = super::random_session(p);
+        let appliance_session = super::random_session(p, in_use);
         let y = p.p256_scalar_random();
         let ctx_bytes = context(r.session, appliance_session);
         let ctx = Context {

@@ -49,11 +49,28 @@ impl ApplianceHandshake {
         bytes: &[u8],
         now: Instant,
     ) -> Result<(), SessionError> {
+        self.handle_frame_avoiding(p, store, identity, bytes, now, &|_| false)
+    }
+
+    /// Like [`handle_frame`](Self::handle_frame), drawing the appliance's
+    /// session id among those for which `in_use` is false (the node passes
+    /// its session table, so a new session never collides with a live one).
+    pub fn handle_frame_avoiding<P: CryptoProvider, S: PairingStore>(
+        &mut self,
+        p: &mut P,
+        store: &mut S,
+        identity: &ApplianceIdentity<P>,
+        bytes: &[u8],
+        now: Instant,
+        in_use: &dyn Fn(u16) -> bool,
+    ) -> Result<(), SessionError> {
         let (_, message) = flight::decode(bytes)?;
         if matches!(message, Flight::ResumeRequest(_)) {
-            self.resume.handle_frame(p, store, identity, bytes, now)
+            self.resume
+                .handle_frame_avoiding(p, store, identity, bytes, now, in_use)
         } else {
-            self.pairing.handle_frame(p, store, identity, bytes, now)
+            self.pairing
+                .handle_frame_avoiding(p, store, identity, bytes, now, in_use)
         }
     }
 

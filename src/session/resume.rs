@@ -301,6 +301,20 @@ impl ApplianceResume {
         bytes: &[u8],
         now: Instant,
     ) -> Result<(), SessionError> {
+        self.handle_frame_avoiding(p, store, identity, bytes, now, &|_| false)
+    }
+
+    /// Like [`handle_frame`](Self::handle_frame), drawing the appliance's
+    /// session id among those for which `in_use` is false.
+    pub fn handle_frame_avoiding<P: CryptoProvider, S: PairingStore>(
+        &mut self,
+        p: &mut P,
+        store: &mut S,
+        identity: &ApplianceIdentity<P>,
+        bytes: &[u8],
+        now: Instant,
+        in_use: &dyn Fn(u16) -> bool,
+    ) -> Result<(), SessionError> {
         let (header, message) = flight::decode(bytes)?;
         let Flight::ResumeRequest(r) = message else {
             return Err(SessionError::Unexpected {
@@ -311,7 +325,7 @@ impl ApplianceResume {
         if r.session == 0 {
             return Err(SessionError::UnknownSession(0));
         }
-        match self.on_request(p, store, identity, header.exchange, &r, now) {
+        match self.on_request(p, store, identity, header.exchange, &r, now, in_use) {
             Err(SessionError::NeedsPairing) => {
                 let report = StatusReport {
                     status: Status::NEEDS_PAIRING,
@@ -328,6 +342,7 @@ impl ApplianceResume {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn on_request<P: CryptoProvider, S: PairingStore>(
         &mut self,
         p: &mut P,
@@ -336,6 +351,7 @@ impl ApplianceResume {
         exchange: u16,
         r: &ResumeRequest,
         now: Instant,
+        in_use: &dyn Fn(u16) -> bool,
     ) -> Result<(), SessionError> {
         let mut m1 = [0u8; MESSAGE_1_LEN];
         m1[..32].copy_from_slice(&r.ephemeral.0);
@@ -367,7 +383,7 @@ impl ApplianceResume {
         let psk = pairing.psk;
         store.put(pairing).map_err(|_| SessionError::Storage)?;
 
-        let appliance_session = super::random_session(p);
+        let appliance_session = super::random_session(p, in_use);
         let e = p.x25519_generate();
         let mut m2 = [0u8; MESSAGE_2_LEN];
         let (transport, _) = responder

@@ -344,14 +344,24 @@ pub fn hello() -> impl Strategy<Value = Hello> {
 /// Every [`HelloReply`] form: an accept and each kind of reject.
 pub fn hello_reply() -> impl Strategy<Value = HelloReply> {
     prop_oneof![
-        (any::<u8>(), any::<u16>(), any::<u32>(), fixed::<16>()).prop_map(
-            |(version, max_frame, features, descriptor_hash)| HelloReply::Accept(HelloAccept {
-                version,
-                max_frame,
-                features: Features(features),
-                descriptor_hash,
-            })
-        ),
+        (
+            any::<u8>(),
+            any::<u16>(),
+            any::<u32>(),
+            fixed::<16>(),
+            fixed::<8>()
+        )
+            .prop_map(
+                |(version, max_frame, features, descriptor_hash, device_id)| HelloReply::Accept(
+                    HelloAccept {
+                        version,
+                        max_frame,
+                        features: Features(features),
+                        descriptor_hash,
+                        device_id,
+                    }
+                )
+            ),
         (any::<u8>(), any::<u8>()).prop_map(|(min, max)| HelloReply::Reject(
             HelloReject::UnsupportedVersion { min, max }
         )),

@@ -321,13 +321,14 @@ fn push_messages(all: &mut Vec<Case>) {
     );
     add(
         "hello_reply_accept",
-        "HelloReply Accept: version 1, 512-byte frames, subscriptions + events, descriptor hash",
+        "HelloReply Accept: version 1, 512-byte frames, subscriptions + events, descriptor hash, device id",
         4,
         Message::HelloReply(HelloReply::Accept(HelloAccept {
             version: 1,
             max_frame: 512,
             features: Features::SUBSCRIPTIONS | Features::EVENTS,
             descriptor_hash: Fixed(pattern(0xA0)),
+            device_id: Fixed(*b"LAMP0042"),
         })),
     );
     let rejects = [

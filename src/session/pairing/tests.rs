@@ -413,3 +413,95 @@ fn admins_open_windows_list_and_remove_pairings() {
     assert_eq!(w.store.len(), 1);
     assert_eq!(w.store.peer_at(0), Some(admin));
 }
+
+/// The worked example of `spec/HANDSHAKE.md` section 6.3: device id
+/// `APPLNK01`, the RFC 9383 verifier record, the RFC 7748 §6.1 secret.
+const IDENTITY_EXAMPLE: &str = "4150504c4e4b3031\
+    bb8e1bbcf3c48f62c08db243652ae55d3e5586053fca77102994f23ad95491b3\
+    04eb7c9db3d9a9eb1f8adab81b5794c1f13ae3e225efbe91ea487425854c7fc0\
+    0f00bfedcbd09b2400142d40a14f2064ef31dfaa903b91d1faea7093d835966efd\
+    77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a";
+
+#[test]
+fn identity_worked_example_both_ways() {
+    use crate::crypto::conformance::rfc9383;
+    let p = InsecureTestCrypto::from_seed([0; 32]);
+    let bytes: [u8; IDENTITY_LEN] = hex::decode(IDENTITY_EXAMPLE).unwrap().try_into().unwrap();
+    assert_eq!(IDENTITY_LEN, 137);
+    let mut record = [0u8; VERIFIER_RECORD_LEN];
+    record[..32].copy_from_slice(&rfc9383::W0);
+    record[32..].copy_from_slice(&rfc9383::L);
+    let secret = crate::crypto::hex::<32>(
+        b"77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
+    );
+    assert_eq!(identity_bytes(*b"APPLNK01", &record, &secret), bytes);
+    let identity = ApplianceIdentity::from_bytes(&p, &bytes).unwrap();
+    assert_eq!(identity.device_id, *b"APPLNK01");
+    assert_eq!(identity.record.to_bytes(&p).unwrap(), record);
+    // RFC 7748 §6.1: Alice's public key.
+    assert_eq!(
+        p.x25519_public(&identity.static_secret),
+        crate::crypto::hex::<32>(
+            b"8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"
+        )
+    );
+    let spec: std::string::String = include_str!("../../../spec/HANDSHAKE.md")
+        .split_whitespace()
+        .collect();
+    assert!(
+        spec.contains(IDENTITY_EXAMPLE),
+        "spec/HANDSHAKE.md 6.3 differs"
+    );
+}
+
+#[test]
+fn identity_with_a_bad_record_is_refused() {
+    let p = InsecureTestCrypto::from_seed([0; 32]);
+    let good: [u8; IDENTITY_LEN] = hex::decode(IDENTITY_EXAMPLE).unwrap().try_into().unwrap();
+    let mut zero_w0 = good;
+    zero_w0[8..40].fill(0);
+    assert_eq!(
+        ApplianceIdentity::from_bytes(&p, &zero_w0).err(),
+        Some(CryptoError::InvalidScalar)
+    );
+    let mut off_curve = good;
+    off_curve[104] ^= 1;
+    assert_eq!(
+        ApplianceIdentity::from_bytes(&p, &off_curve).err(),
+        Some(CryptoError::InvalidPoint)
+    );
+}
+
+#[cfg(all(feature = "std", feature = "rustcrypto"))]
+#[test]
+fn identity_from_a_setup_code_pairs_with_the_same_code() {
+    use crate::crypto::setup_code::{SetupCode, SetupCodeError, derive_w0s_w1s};
+    let p = InsecureTestCrypto::from_seed([3; 32]);
+    assert_eq!(
+        ApplianceIdentity::from_setup_code(&p, DEVICE, "12345678", &[0x77; 32]).err(),
+        Some(SetupCodeError::Trivial)
+    );
+    assert_eq!(
+        ApplianceIdentity::from_setup_code(&p, DEVICE, "3141-592", &[0x77; 32]).err(),
+        Some(SetupCodeError::Format)
+    );
+    let identity =
+        ApplianceIdentity::from_setup_code(&p, DEVICE, "3141-5926", &[0x77; 32]).unwrap();
+    assert_eq!(identity.device_id, DEVICE);
+    let code = SetupCode::parse("31415926").unwrap();
+    let phone =
+        ProverSecret::from_pbkdf_output(&p, &derive_w0s_w1s(&code, &DEVICE).unwrap()).unwrap();
+    // One SPAKE2+ run: the phone's secret matches the appliance's verifier.
+    let ctx = Context {
+        context: b"test",
+        prover_id: &[],
+        verifier_id: &DEVICE,
+    };
+    let x = p.p256_scalar_reduce(&[7]).unwrap();
+    let y = p.p256_scalar_reduce(&[9]).unwrap();
+    let share_p = spake2plus::prover_share(&p, &phone, &x).unwrap();
+    let (share_v, verifier) =
+        spake2plus::verifier_respond(&p, &ctx, &identity.record, &y, &share_p).unwrap();
+    let prover = spake2plus::prover_finish(&p, &ctx, &phone, &x, &share_p, &share_v).unwrap();
+    assert_eq!(prover, verifier);
+}

@@ -42,6 +42,7 @@ pub mod descriptor;
 pub mod interaction;
 pub mod message;
 pub mod node;
+pub mod prelude;
 pub mod session;
 pub mod time;
 pub mod transport;

@@ -47,6 +47,30 @@ pub struct DeviceInfo<'a> {
     pub max_protocol: u8,
 }
 
+impl<'a> DeviceInfo<'a> {
+    /// A device of `vendor`'s `product`, hardware and firmware version 1,
+    /// speaking protocol version 1 only; set the other fields by name.
+    ///
+    /// ```
+    /// use applink::descriptor::DeviceInfo;
+    ///
+    /// let info = DeviceInfo { firmware_version: 7, ..DeviceInfo::new(0xFFF1, 1, "lamp", "0001") };
+    /// assert_eq!((info.vendor.0, info.firmware_version, info.max_protocol), (0xFFF1, 7, 1));
+    /// ```
+    pub const fn new(vendor: u16, product: u16, product_name: &'a str, serial: &'a str) -> Self {
+        DeviceInfo {
+            vendor: VendorId(vendor),
+            product,
+            product_name,
+            serial,
+            hardware_version: 1,
+            firmware_version: 1,
+            min_protocol: 1,
+            max_protocol: 1,
+        }
+    }
+}
+
 /// Longest product name, serial number or name key, in bytes.
 pub const MAX_NAME: usize = 64;
 

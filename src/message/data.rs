@@ -173,6 +173,23 @@ pub struct Subscribe<'a> {
     pub events: bool,
 }
 
+impl Subscribe<'static> {
+    /// Every reportable attribute of every capability of `endpoint`, each
+    /// change reported at once, a heartbeat at least every
+    /// `max_interval_ms`, no events.
+    pub const fn endpoint(endpoint: EndpointId, max_interval_ms: u32) -> Self {
+        Subscribe {
+            endpoint,
+            capability: None,
+            attributes: Seq::empty(),
+            min_interval_ms: 0,
+            max_interval_ms,
+            min_change: 0,
+            events: false,
+        }
+    }
+}
+
 /// A subscription was accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

@@ -258,6 +258,37 @@ pub struct Appliance<
     now: Instant,
 }
 
+impl<'a, P: CryptoProvider, S: PairingStore, A: Address>
+    Appliance<'a, P, S, crate::interaction::RamSequenceStore, A>
+{
+    /// An appliance node for `endpoints`, with a dispatcher whose event
+    /// numbers live in RAM and whose data versions start at a random value
+    /// (the common case; build the [`Dispatcher`] yourself for a
+    /// persistent [`SequenceStore`]).
+    pub fn for_device(
+        mut crypto: P,
+        identity: ApplianceIdentity<P>,
+        store: S,
+        info: crate::descriptor::DeviceInfo<'a>,
+        endpoints: &'a mut [crate::interaction::EndpointEntry<'a>],
+    ) -> Result<Self, crate::interaction::InteractionError> {
+        let mut seed = [0u8; 4];
+        crypto.random_bytes(&mut seed);
+        let counter = crate::interaction::EventCounter::new(
+            crate::interaction::RamSequenceStore::default(),
+            16,
+        );
+        let dispatcher = Dispatcher::new(info, endpoints, counter, u32::from_le_bytes(seed))?;
+        Ok(Self::new(
+            ApplianceConfig::default(),
+            crypto,
+            identity,
+            store,
+            dispatcher,
+        ))
+    }
+}
+
 /// What the reply cache said about a non-idempotent request.
 enum Found {
     New,

@@ -62,6 +62,8 @@ pub const MAX_FRAME: usize = 1024;
 pub const DEFAULT_FRAME: usize = 256;
 
 pub mod appliance;
+#[cfg(all(feature = "std", feature = "rustcrypto"))]
+pub mod client;
 #[cfg(feature = "std")]
 pub mod file_store;
 #[cfg(feature = "alloc")]

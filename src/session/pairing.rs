@@ -25,7 +25,7 @@
 //! `Status(WRONG_SETUP_CODE)` from whichever side detects it.
 
 #[cfg(all(feature = "std", feature = "rustcrypto"))]
-use crate::crypto::setup_code::{self, SetupCode, SetupCodeError};
+use crate::crypto::setup_code::{SetupCode, SetupCodeError, derive_w0s_w1s};
 use crate::crypto::spake2plus::{
     self, Context, Keys, ProverSecret, VERIFIER_RECORD_LEN, VerifierRecord,
 };
@@ -400,6 +400,20 @@ impl<P: CryptoProvider> ApplianceIdentity<P> {
         })
     }
 
+    /// [`from_setup_code`](Self::from_setup_code) with a new static key
+    /// drawn from `p`: a development board's identity in one call (a
+    /// product's comes from the factory, see `spec/HANDSHAKE.md`).
+    #[cfg(all(feature = "std", feature = "rustcrypto"))]
+    pub fn for_development(
+        p: &mut P,
+        device_id: DeviceId,
+        code: &str,
+    ) -> Result<Self, SetupCodeError> {
+        let mut key = [0u8; 32];
+        p.random_bytes(&mut key);
+        Self::from_setup_code(p, device_id, code, &key)
+    }
+
     /// An identity straight from a setup code, for development boards and
     /// simulators (a product stores only the verifier, made at the
     /// factory): runs the Argon2id derivation of `spec/HANDSHAKE.md`
@@ -412,7 +426,7 @@ impl<P: CryptoProvider> ApplianceIdentity<P> {
         static_secret: &[u8; 32],
     ) -> Result<Self, SetupCodeError> {
         let code = SetupCode::parse(code)?;
-        let output = setup_code::derive_w0s_w1s(&code, &device_id)?;
+        let output = derive_w0s_w1s(&code, &device_id)?;
         // Zero w0 or w1 (probability 2^-256) has no verifier.
         let secret =
             ProverSecret::from_pbkdf_output(p, &output).map_err(|_| SetupCodeError::Derivation)?;

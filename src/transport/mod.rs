@@ -262,6 +262,21 @@ pub fn step<N: crate::node::Node, L: Link<Addr = N::Addr>>(
     flush(node, link)
 }
 
+/// Runs [`step`] for ever: an appliance's main loop on a host. Returns
+/// only the I/O error that stopped it.
+#[cfg(feature = "std")]
+pub fn serve<N: crate::node::Node, L: Link<Addr = N::Addr>>(
+    node: &mut N,
+    link: &mut L,
+    clock: &Clock,
+) -> std::io::Error {
+    loop {
+        if let Err(e) = step(node, link, clock, core::time::Duration::from_secs(1)) {
+            return e;
+        }
+    }
+}
+
 /// Runs [`step`] until `done(node)` holds or `deadline` passes, and says
 /// whether `done` held. `done` is checked before every step.
 #[cfg(feature = "std")]

@@ -73,6 +73,17 @@ fn crypto(seed: u64, who: u8) -> Crypto {
 }
 
 pub fn lamp(devices: &'static Devices, seed: u64, config: ApplianceConfig) -> Lamp {
+    lamp_at(devices, seed, config, None)
+}
+
+/// The lamp for peers addressed by `A`; its verifier from `code` (Argon2id)
+/// or, without one, from [`PBKDF`].
+pub fn lamp_at<A: applink::node::Address>(
+    devices: &'static Devices,
+    seed: u64,
+    config: ApplianceConfig,
+    code: Option<&str>,
+) -> Appliance<'static, Crypto, MemoryStore<4>, RamSequenceStore, A, 2> {
     let counted: &'static dyn Fn(bool) = Box::leak(Box::new(|_: bool| {
         devices.changes.set(devices.changes.get() + 1)
     }));
@@ -98,11 +109,16 @@ pub fn lamp(devices: &'static Devices, seed: u64, config: ApplianceConfig) -> La
     let counter = EventCounter::new(RamSequenceStore::default(), 16);
     let dispatcher = Dispatcher::new(info, endpoints, counter, 7).expect("a valid lamp");
     let p = crypto(seed, 0xA0);
-    let secret = ProverSecret::from_pbkdf_output(&p, &PBKDF).unwrap();
-    let identity = ApplianceIdentity {
-        device_id: DEVICE,
-        record: secret.verifier_record(&p),
-        static_secret: applink::crypto::CryptoProvider::x25519_import(&p, &[0x77; 32]),
+    let identity = match code {
+        Some(code) => ApplianceIdentity::from_setup_code(&p, DEVICE, code, &[0x77; 32]).unwrap(),
+        None => {
+            let secret = ProverSecret::from_pbkdf_output(&p, &PBKDF).unwrap();
+            ApplianceIdentity {
+                device_id: DEVICE,
+                record: secret.verifier_record(&p),
+                static_secret: applink::crypto::CryptoProvider::x25519_import(&p, &[0x77; 32]),
+            }
+        }
     };
     Appliance::new(config, p, identity, MemoryStore::new(), dispatcher)
 }

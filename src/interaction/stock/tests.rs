@@ -3,17 +3,22 @@
 use std::boxed::Box;
 use std::vec::Vec;
 
+use core::cell::Cell;
+
 use super::*;
-use crate::catalog::{basic_information as bi, device_types};
+use crate::catalog::{basic_information as bi, device_types, identify, level_control, on_off};
 use crate::descriptor::{
-    Access, Attribute, Capability, DeviceTypeRef, Privilege, Type, Unit, Width,
+    Access, Attribute, Capability, DescriptorError, DeviceInfo, DeviceTypeRef, Privilege, Type,
+    Unit, Width,
 };
 use crate::interaction::{
     Dispatcher, EndpointEntry, EventCounter, Instance, Peer, RamSequenceStore,
 };
 use crate::message::{
-    AttributeValue, CapabilityId, EndpointId, Invoke, Message, Read, VendorId, Write,
+    AttributeId, AttributeValue, CapabilityId, CommandId, EndpointId, Field, Invoke, Message, Read,
+    Seq, Status, Value, VendorId, Write,
 };
+use crate::time::Instant;
 
 type D<'a> = Dispatcher<'a, RamSequenceStore, 2, 256>;
 

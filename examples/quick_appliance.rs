@@ -1,0 +1,33 @@
+//! A dimmable lamp on UDP that pairs with the setup code printed on it.
+//!
+//! ```text
+//! cargo run --example quick_appliance [127.0.0.1:5540]
+//! ```
+use applink::catalog::{identify, level_control, on_off};
+use applink::prelude::*;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let addr = std::env::args().nth(1).unwrap_or("127.0.0.1:5540".into());
+    let on = Cell::new(false);
+    let level = stock::LevelState::new(Some(128));
+    let ident = stock::IdentifyState::new();
+    let mut i = stock::Identify::new(&ident);
+    let mut o = stock::OnOff::new(&on);
+    let mut l = stock::Level::new(&level);
+    let mut caps = [
+        Instance::new(&identify::CAPABILITY, &mut i),
+        Instance::new(&on_off::CAPABILITY, &mut o),
+        Instance::new(&level_control::CAPABILITY, &mut l),
+    ];
+    let light = [device_types::DIMMABLE_LIGHT.reference()];
+    let mut endpoints = [EndpointEntry::new(1, &light, &mut caps)];
+    let info = DeviceInfo::new(0xFFF1, 1, "quick lamp", "0001");
+    let mut crypto = os_crypto();
+    let identity = ApplianceIdentity::for_development(&mut crypto, *b"LAMP0001", "3141-5926")?;
+    let store = MemoryStore::<4>::new();
+    let mut lamp = Appliance::for_device(crypto, identity, store, info, &mut endpoints)?;
+    let (mut link, clock) = (UdpLink::bind(&addr)?, Clock::new());
+    lamp.open_pairing_window(clock.now(), applink::time::Duration::from_secs(900));
+    println!("lamp on {addr}: pair with code 3141-5926");
+    Err(serve(&mut lamp, &mut link, &clock).into())
+}

@@ -6,7 +6,7 @@
 use applink::catalog::{identify, level_control, on_off};
 use applink::prelude::*;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> Result<(), Box<dyn core::error::Error>> {
     let addr = std::env::args().nth(1).unwrap_or("127.0.0.1:5540".into());
     let on = Cell::new(false);
     let level = stock::LevelState::new(Some(128));

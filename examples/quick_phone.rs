@@ -5,9 +5,9 @@
 //! cargo run --example quick_phone [127.0.0.1:5540]
 //! ```
 use applink::prelude::*;
-use std::time::Duration;
+use core::time::Duration;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> Result<(), Box<dyn core::error::Error>> {
     let arg = std::env::args().nth(1);
     let lamp: SocketAddr = arg.as_deref().unwrap_or("127.0.0.1:5540").parse()?;
     let store = FileStore::open(std::env::temp_dir().join(format!("phone-{}", lamp.port())))?;

@@ -10,6 +10,8 @@
 //! Each layer is one module and imports only the layers below it:
 //!
 //! ```text
+//!  node          Appliance | Phone: handshakes, sessions, reliable delivery
+//!  transport     (beside node) UDP, TCP, UART streams, BLE segments, memory
 //!  interaction   dispatcher, subscriptions, events | controller, clients
 //!  catalog       the standard capabilities and device types
 //!  descriptor    what a device is: static descriptors, hash, validator

@@ -24,4 +24,4 @@ pub use crate::node::file_store::FileStore;
 #[cfg(feature = "std")]
 pub use crate::transport::{Clock, serve, step, tcp::TcpLink, udp::UdpLink};
 #[cfg(feature = "std")]
-pub use std::net::SocketAddr;
+pub use core::net::SocketAddr;

@@ -1,8 +1,9 @@
 //! The README's quick start: `quick_appliance` and `quick_phone` run
 //! against each other over loopback UDP.
 
+use core::time::Duration;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 fn example(name: &str) -> std::path::PathBuf {
     // Integration tests run from target/<profile>/deps; examples are built

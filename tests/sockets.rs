@@ -4,8 +4,9 @@
 
 mod node_support;
 
+use core::time::Duration;
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use applink::catalog::{level_control, on_off};
 use applink::interaction::clients::{self, LevelControl, OnOff};
@@ -27,7 +28,7 @@ enum Command {
 }
 
 /// Serves the lamp on `link` until told to stop (at most a minute).
-fn serve<L: Link<Addr = std::net::SocketAddr>>(mut link: L, commands: mpsc::Receiver<Command>) {
+fn serve<L: Link<Addr = core::net::SocketAddr>>(mut link: L, commands: mpsc::Receiver<Command>) {
     let devices = lamp_devices();
     let mut lamp = lamp_at(devices, 9, ApplianceConfig::default(), Some(CODE));
     let clock = Clock::new();
@@ -48,9 +49,9 @@ fn serve<L: Link<Addr = std::net::SocketAddr>>(mut link: L, commands: mpsc::Rece
     }
 }
 
-fn scenario<L: Link<Addr = std::net::SocketAddr>>(
+fn scenario<L: Link<Addr = core::net::SocketAddr>>(
     phone_link: L,
-    lamp: std::net::SocketAddr,
+    lamp: core::net::SocketAddr,
     commands: &mpsc::Sender<Command>,
 ) {
     let mut phone = Client::new(phone_link, MemoryPhoneStore::default()).unwrap();

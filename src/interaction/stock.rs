@@ -1,5 +1,5 @@
-//! Ready-made [`Handler`]s for the simple catalog capabilities, so a lamp
-//! needs no handler code of its own.
+//! Ready-made [`Handler`](super::Handler)s for the simple catalog
+//! capabilities, so a lamp needs no handler code of its own.
 //!
 //! | handler | capability | state the application owns |
 //! |---|---|---|
@@ -28,9 +28,10 @@
 //! validation (attribute and command ids, value types, ranges, access) and
 //! checks only what the descriptor cannot say, such as a level inside the
 //! device's own `min_level..=max_level`. A value the validation would have
-//! refused still gets a [`Status`], never a panic. A command marks an
-//! attribute changed (new data version, reports) only when its value
-//! really changes; the dispatcher marks every attribute written.
+//! refused still gets a [`Status`](crate::message::Status), never a panic.
+//! A command marks an attribute changed (new data version, reports) only
+//! when its value really changes; the dispatcher marks every attribute
+//! written.
 //!
 //! # Example
 //!

@@ -207,7 +207,7 @@ struct Queued<A, const FRAME: usize> {
 /// use applink::session::store::MemoryStore;
 /// use applink::time::{Duration, Instant};
 ///
-/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # fn main() -> Result<(), Box<dyn core::error::Error>> {
 /// // A product draws from its hardware RNG; this example from a fixed byte.
 /// let crypto = RustCrypto::new(|out: &mut [u8]| out.fill(0x42));
 /// let identity = ApplianceIdentity::from_setup_code(&crypto, *b"PLUG0001", "3141-5926", &[9; 32])?;

@@ -8,7 +8,7 @@
 //! use applink::node::file_store::FileStore;
 //! use applink::transport::udp::UdpLink;
 //!
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # fn main() -> Result<(), Box<dyn core::error::Error>> {
 //! let store = FileStore::open("phone.applink")?;
 //! let mut phone = Client::new(UdpLink::bind("127.0.0.1:0")?, store)?;
 //! let lamp = "127.0.0.1:5540".parse()?;
@@ -25,10 +25,11 @@
 //! for [`Client::next_notification`]. A request on a session that ended
 //! (idle, lifetime, a lost Close) resumes once and is sent again.
 
+use core::time::Duration as StdDuration;
 use std::boxed::Box;
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::{Duration as StdDuration, Instant as StdInstant};
+use std::time::Instant as StdInstant;
 use std::vec::Vec;
 
 use crate::crypto::{OsCrypto, os_crypto};

@@ -185,6 +185,8 @@ struct Pending {
     retry: Retry,
     deadline: Option<Instant>,
     kind: Kind,
+    /// The transmission (its counter) whose answer is being assembled.
+    answering: Option<u32>,
 }
 
 /// The phone side of applink for one appliance at a time.
@@ -634,6 +636,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
                         retry,
                         deadline,
                         kind,
+                        answering: None,
                     };
                     self.transmit(exchange, &pending.payload, now);
                     self.pending.insert(exchange, pending);
@@ -873,7 +876,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
             }
             return;
         }
-        self.on_reply(header.exchange, &message, now);
+        self.on_reply(header.exchange, header.ack, &message, now);
     }
 
     fn ack(&mut self, header: &Header, now: Instant) {
@@ -899,11 +902,26 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
         }
     }
 
-    fn on_reply(&mut self, exchange: u16, message: &Message<'_>, now: Instant) {
+    fn on_reply(&mut self, exchange: u16, ack: Option<u32>, message: &Message<'_>, now: Instant) {
         let Some(mut pending) = self.pending.remove(&exchange) else {
             self.stats.late_replies += 1;
             return;
         };
+        // An answer in several messages is assembled from the messages
+        // answering one transmission (RELIABILITY.md 5.2): a later one
+        // starts it again, an earlier one is dropped.
+        if let (Kind::Read(acc), Some(ack)) = (&mut pending.kind, ack) {
+            match pending.answering {
+                Some(current) if ack < current => {
+                    self.stats.late_replies += 1;
+                    self.pending.insert(exchange, pending);
+                    return;
+                }
+                Some(current) if ack > current => acc.clear(),
+                _ => {}
+            }
+            pending.answering = Some(ack);
+        }
         let outcome = self.controller.handle_reply(exchange, message, now);
         let result = match (outcome, &mut pending.kind) {
             (Ok(Outcome::DescriptorNeeds { offset }), Kind::Describe) => {
@@ -1076,9 +1094,6 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> super::Node for Phone<P, S, A
             let in_window = p.deadline.is_none_or(|d| now < d);
             if in_window && p.retry.retransmit(now, random_u16(&mut self.p)) {
                 self.stats.retransmissions += 1;
-                if let Kind::Read(acc) = &mut p.kind {
-                    acc.clear();
-                }
                 self.transmit(exchange, &p.payload.clone(), now);
                 self.pending.insert(exchange, p);
             } else {

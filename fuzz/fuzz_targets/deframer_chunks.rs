@@ -29,7 +29,9 @@ fuzz_target!(|data: &[u8]| {
                 Feed::Consumed => break,
                 Feed::Frame { frame, remaining } => {
                     let mut out = [0u8; CAP];
-                    let n = frame.emit(&mut out).expect("a frame fits the buffer it came from");
+                    let n = frame
+                        .emit(&mut out)
+                        .expect("a frame fits the buffer it came from");
                     assert!(Frame::parse(&out[..n]).is_ok());
                     input = remaining;
                 }

@@ -10,10 +10,14 @@ use applink::message::Value;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&split, rest)) = data.split_first() else { return };
+    let Some((&split, rest)) = data.split_first() else {
+        return;
+    };
     let (desc_bytes, value_bytes) = rest.split_at(usize::from(split).min(rest.len()));
     let value = postcard::from_bytes::<Value<'_>>(value_bytes).ok();
-    let Ok(device) = descriptor::decode(desc_bytes) else { return };
+    let Ok(device) = descriptor::decode(desc_bytes) else {
+        return;
+    };
     let _ = validate::check_device(&device);
     for endpoint in device.endpoints.iter() {
         for capability in endpoint.capabilities.iter() {
@@ -28,6 +32,9 @@ fuzz_target!(|data: &[u8]| {
     // A decoded descriptor re-encodes, and the re-encoding decodes again.
     let mut buf = [0u8; 8192];
     if let Ok(out) = postcard::to_slice(&device, &mut buf) {
-        assert!(descriptor::decode(out).is_ok(), "re-encoded descriptor decodes");
+        assert!(
+            descriptor::decode(out).is_ok(),
+            "re-encoded descriptor decodes"
+        );
     }
 });

@@ -11,7 +11,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut buf = [0u8; 4096];
     let len = message.encoded_len();
-    let out = message.to_slice(&mut buf).expect("a decoded payload fits its own size");
+    let out = message
+        .to_slice(&mut buf)
+        .expect("a decoded payload fits its own size");
     assert_eq!(out.len(), len);
     if let Message::Report(r) = message {
         assert_eq!(r.records.iter().count(), r.records.len());

@@ -32,7 +32,9 @@ use applink::time::{Duration, Instant};
 use applink::wire::Flags;
 use applink_fuzz::Input;
 use applink_fuzz::input::mutate;
-use applink_fuzz::pairing::{APPLIANCE_STATIC, DEVICE, PHONE_STATIC, appliance_identity, public_of};
+use applink_fuzz::pairing::{
+    APPLIANCE_STATIC, DEVICE, PHONE_STATIC, appliance_identity, public_of,
+};
 use libfuzzer_sys::fuzz_target;
 
 const MAX_RECORDS: usize = 64;
@@ -66,7 +68,11 @@ fn deliver_to_appliance(
     let mut buf = [0u8; 256];
     let reply = handshake.poll_transmit(&mut buf).map(|n| buf[..n].to_vec());
     match handshake.poll_event() {
-        Some(ApplianceEvent::Resumed { channel, peer_static, .. }) => {
+        Some(ApplianceEvent::Resumed {
+            channel,
+            peer_static,
+            ..
+        }) => {
             let guard = genuine.expect("resumed on a frame the phone did not send");
             assert!(guard > before, "resumed on a stale guard");
             assert_eq!(after, guard, "the accepted guard was not stored");
@@ -130,7 +136,11 @@ fuzz_target!(|data: &[u8]| {
                         frame: buf[..n].to_vec(),
                         guard: phone_pairing.resume_counter,
                     });
-                    attempt = Some(Attempt { machine, request: requests.len() - 1, outcomes: 0 });
+                    attempt = Some(Attempt {
+                        machine,
+                        request: requests.len() - 1,
+                        outcomes: 0,
+                    });
                 }
             }
             1 | 2 => {
@@ -141,8 +151,13 @@ fuzz_target!(|data: &[u8]| {
                 };
                 let sent = &requests[index];
                 let (reply, channel) = deliver_to_appliance(
-                    &mut appl_p, &mut handshake, &mut store, &identity, &sent.frame,
-                    Some(sent.guard), now,
+                    &mut appl_p,
+                    &mut handshake,
+                    &mut store,
+                    &identity,
+                    &sent.frame,
+                    Some(sent.guard),
+                    now,
                 );
                 if let Some(reply) = reply {
                     replies.push((reply, index, channel));
@@ -164,7 +179,13 @@ fuzz_target!(|data: &[u8]| {
                     m
                 };
                 let (_, channel) = deliver_to_appliance(
-                    &mut appl_p, &mut handshake, &mut store, &identity, &frame, None, now,
+                    &mut appl_p,
+                    &mut handshake,
+                    &mut store,
+                    &identity,
+                    &frame,
+                    None,
+                    now,
                 );
                 assert!(channel.is_none());
             }
@@ -193,10 +214,18 @@ fuzz_target!(|data: &[u8]| {
                     assert_eq!(a.outcomes, 1, "a second outcome");
                     assert_eq!(a.machine.poll_timeout(), None);
                     if let Ok(mut phone_channel) = outcome {
-                        assert!(genuine && answers == a.request, "resumed on a reply to another request");
-                        let appliance_channel = replies[pick].2.as_mut().expect("the reply came with a session");
+                        assert!(
+                            genuine && answers == a.request,
+                            "resumed on a reply to another request"
+                        );
+                        let appliance_channel = replies[pick]
+                            .2
+                            .as_mut()
+                            .expect("the reply came with a session");
                         let mut buf = [0u8; 64];
-                        let ping = Message::Ping(Ping { nonce: u32::from(arg) });
+                        let ping = Message::Ping(Ping {
+                            nonce: u32::from(arg),
+                        });
                         let n = phone_channel
                             .seal_message(&phone_p, 1, Flags::INITIATOR, &ping, &mut buf)
                             .expect("a fresh channel seals");

@@ -1,7 +1,7 @@
 //! The appliance node: identity, pairing store, handshakes, a session table
 //! and the dispatcher, behind one sans-IO front door.
 //!
-//! A frame enters once through [`Node::handle_datagram`] and walks down:
+//! A frame enters once through [`Node::handle_datagram`](super::Node::handle_datagram) and walks down:
 //! plaintext frames go to `Hello`, the handshake machines (through the
 //! handshake cache, so a retransmitted frame gets the same answer), a
 //! public `Describe` or a `NEEDS_PAIRING` refusal; secured frames go to

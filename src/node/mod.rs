@@ -1,8 +1,8 @@
 //! The node layer: the front door on top of every other layer.
 //!
-//! An [`Appliance`](appliance::Appliance) owns its identity, its pairing
+//! An [`Appliance`] owns its identity, its pairing
 //! store, the handshake machines, a session table and the dispatcher with
-//! its handlers; a [`Phone`](phone::Phone) (feature `alloc`) owns its
+//! its handlers; a [`Phone`] (feature `alloc`) owns its
 //! long-term key, its pairings, the handshakes it starts, its channel and a
 //! controller. Both are sans-IO and are driven the same way, through the
 //! [`Node`] trait:
@@ -33,7 +33,7 @@ pub trait Address: Copy + Eq + core::fmt::Debug {}
 impl<T: Copy + Eq + core::fmt::Debug> Address for T {}
 
 /// A sans-IO protocol endpoint driven by bytes, addresses and time. Both
-/// [`Appliance`](appliance::Appliance) and [`Phone`](phone::Phone)
+/// [`Appliance`] and [`Phone`]
 /// implement it, so one transport driver serves either.
 pub trait Node {
     /// The address of a peer.

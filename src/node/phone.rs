@@ -1,7 +1,7 @@
 //! The phone node: hello, pairing, resumption, the secure channel and the
 //! controller behind one sans-IO front door, with owned results.
 //!
-//! The phone starts things ([`Phone::pair`], [`Phone::resume`],
+//! The phone starts things ([`Phone::pair_with_code`], [`Phone::resume`],
 //! [`Phone::request`] and its typed forms) and learns how they ended from
 //! [`Phone::poll_event`]. Requests made while a handshake runs wait for its
 //! channel, so the first command travels with `PairFinish` (pairing in 1.5
@@ -167,7 +167,7 @@ enum State<P: CryptoProvider> {
 /// How the pairing secret is obtained once the device id is known.
 enum PairSecret<P: CryptoProvider> {
     /// The setup code, derived when the device id is known.
-    #[cfg(feature = "std")]
+    #[cfg(all(feature = "std", feature = "rustcrypto"))]
     Code(crate::crypto::setup_code::SetupCode),
     /// Already derived.
     Derived(ProverSecret<P>),
@@ -338,7 +338,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
     /// `device_id` (from the onboarding code) pairing starts at once;
     /// without it the phone asks Hello first. Derives the code's secret
     /// with Argon2id (tens to hundreds of milliseconds).
-    #[cfg(feature = "std")]
+    #[cfg(all(feature = "std", feature = "rustcrypto"))]
     pub fn pair_with_code(
         &mut self,
         to: A,
@@ -476,7 +476,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
         now: Instant,
     ) -> Result<(), NodeError> {
         let secret = match secret {
-            #[cfg(feature = "std")]
+            #[cfg(all(feature = "std", feature = "rustcrypto"))]
             PairSecret::Code(code) => {
                 let out = crate::crypto::setup_code::derive_w0s_w1s(&code, &device_id)
                     .map_err(|_| NodeError::WrongSetupCode)?;

@@ -373,6 +373,16 @@ impl<
         self.rejections
     }
 
+    /// Reports and events sent and not yet acknowledged.
+    pub fn unacknowledged(&self) -> usize {
+        self.unsolicited.len()
+    }
+
+    /// Frames queued for sending.
+    pub fn queued(&self) -> usize {
+        self.outbox.len()
+    }
+
     /// The next event for the application.
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()

@@ -304,6 +304,12 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
         &mut self.store
     }
 
+    /// Requests sent and not yet answered, and requests waiting to be sent
+    /// (for a channel, or for room in the exchange window).
+    pub fn requests(&self) -> (usize, usize) {
+        (self.pending.len(), self.waiting.len())
+    }
+
     /// What the phone counted.
     pub fn stats(&self) -> PhoneStats {
         self.stats

@@ -21,7 +21,7 @@ use super::link::{Link, MAX_FRAME, Meta, REASSEMBLY_TIMEOUT, Rng, SLOTS, reassem
 pub const KEY_UPDATE_EVERY: u32 = 100;
 
 /// Randomness for the crypto provider, reproducible from the seed.
-pub struct Seeded(Rng);
+pub struct Seeded(pub Rng);
 
 impl Entropy for Seeded {
     fn fill(&mut self, out: &mut [u8]) {

@@ -289,3 +289,115 @@ fn on_lossy_links_every_invoke_runs_once_and_is_answered() {
         }
     }
 }
+
+/// An attacker floods the appliance with garbage, frames for sessions it
+/// does not hold, replays and made-up handshakes while a good phone works:
+/// the phone is served, every rejection is counted, and the unknown-session
+/// hints are rate-limited.
+#[test]
+fn a_flood_of_bad_frames_leaves_the_good_phone_served() {
+    let devices = lamp_devices();
+    let mut w = World::new(devices, 7, Faults::NONE);
+    w.pair();
+    let id = w
+        .phone
+        .request(&OnOff::new(LAMP).toggle().message(), w.now)
+        .unwrap();
+    let genuine = w.take_phone_frames();
+    // The genuine request arrives first; the attacker replays it after.
+    let mut frame = genuine[0].clone();
+    applink::node::Node::handle_datagram(&mut w.appliance, node_support::PHONE, &mut frame, w.now);
+    let mut answered: Vec<Vec<u8>> = Vec::new();
+    let mut out = [0u8; 1024];
+    while let Some((_, n)) = applink::node::Node::poll_transmit(&mut w.appliance, &mut out) {
+        answered.push(out[..n].to_vec());
+    }
+    assert_eq!(answered.len(), 1, "the genuine request is answered");
+    const ATTACKER: u8 = 9;
+    let mut rng = node_support::Rng(77);
+    let mut hints = 0;
+    let mut refusals = 0;
+    for k in 0..10_000u32 {
+        let mut frame: Vec<u8> = match k % 4 {
+            // Random bytes.
+            0 => (0..(rng.next() % 80) as usize)
+                .map(|_| rng.next() as u8)
+                .collect(),
+            // A well-formed secured header for a session nobody holds.
+            1 => {
+                let h = applink::wire::Header::secured(0xBEEF, k, 1)
+                    .with_flags(applink::wire::Flags::INITIATOR);
+                let mut b = vec![0u8; 40];
+                let n = h.emit(&mut b).unwrap();
+                b.truncate(n + 20);
+                b
+            }
+            // A replay of the genuine request, from the attacker's address.
+            2 => genuine[0].clone(),
+            // A made-up plaintext PairRequest-shaped frame.
+            _ => {
+                let mut b = [0u8; 96];
+                let payload: Vec<u8> = (0..70).map(|_| rng.next() as u8).collect();
+                let mut p = vec![2u8];
+                p.extend(payload);
+                let n = applink::wire::frame::encode_plain(
+                    &applink::wire::Header::plaintext(0, k as u16),
+                    &p,
+                    &mut b,
+                )
+                .unwrap();
+                b[..n].to_vec()
+            }
+        };
+        applink::node::Node::handle_datagram(&mut w.appliance, ATTACKER, &mut frame, w.now);
+        let mut out = [0u8; 1024];
+        while let Some((to, n)) = applink::node::Node::poll_transmit(&mut w.appliance, &mut out) {
+            assert_eq!(
+                to, ATTACKER,
+                "nothing goes to the good phone because of the attacker"
+            );
+            match applink::from_bytes(&out[..n]) {
+                Ok((_, Message::Status(s))) if s.status == Status::UNKNOWN_SESSION => hints += 1,
+                Ok((_, Message::HelloReply(_))) => refusals += 1,
+                other => panic!("answer to the attacker: {other:?}"),
+            }
+        }
+    }
+    // The good phone's reply was sent before the flood; it still settles.
+    for mut f in answered {
+        applink::node::Node::handle_datagram(&mut w.phone, node_support::APPLIANCE, &mut f, w.now);
+    }
+    assert!(matches!(w.reply(id), Ok(Reply::Invoked(_))));
+    assert!(devices.on.get(), "ran once");
+    let r = w.appliance.rejections();
+    assert!(
+        r.malformed > 0 && r.unknown_session > 0 && r.replay > 0,
+        "{r:?}"
+    );
+    // Answers to the attacker: one unknown-session hint (the rest fall
+    // inside the hint interval), and a typed refusal (the pairing window
+    // is closed), smaller than the request, for each made-up PairRequest.
+    assert_eq!(hints, 1);
+    assert!(refusals <= 2500, "{refusals}");
+    assert_eq!(w.appliance.sessions().count(), 1, "no session made or lost");
+}
+
+/// A full session table refuses a new phone with a status, never by
+/// evicting a live one.
+#[test]
+fn a_full_session_table_refuses_a_new_phone_with_busy() {
+    let devices = lamp_devices();
+    let mut w = World::new(devices, 8, Faults::NONE);
+    w.pair();
+    let first: Vec<_> = w.appliance.sessions().collect();
+    w.second_phone_pairs_and_expects(None);
+    assert_eq!(w.appliance.sessions().count(), 2);
+    w.second_phone_pairs_and_expects(Some(NodeError::Busy));
+    assert_eq!(w.appliance.sessions().count(), 2);
+    assert!(
+        first
+            .iter()
+            .all(|s| w.appliance.sessions().any(|t| t == *s)),
+        "the first phone kept its session"
+    );
+}

@@ -1,4 +1,5 @@
-//! A phone and a lamp talk over a byte stream.
+//! Part 1 of `cargo run --example demo`: a phone and a lamp talk over a
+//! byte stream.
 //!
 //! Builds the frames of a short conversation (hello, read, report), prints
 //! each as hex with a decoded view, sends them through the COBS stream framing
@@ -18,7 +19,7 @@ const ON_OFF: CapabilityId = applink::catalog::on_off::ID;
 const LEVEL: CapabilityId = applink::catalog::level_control::ID;
 const LAMP: EndpointId = EndpointId(1);
 
-/// Runs the washer-and-lamp transcript.
+/// Runs the byte-stream transcript.
 pub fn run() {
     let lamp_state = [
         AttributeValue::new(0, Value::Bool(true)),

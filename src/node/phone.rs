@@ -781,7 +781,9 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
                         .push_back(PhoneEvent::HandshakeFailed(NodeError::Store(e)));
                     return;
                 }
-                self.send(finish.clone(), now);
+                // PairFinish goes out ahead of every transmission of the
+                // first request (there is always one: a Ping if the
+                // application has none).
                 self.state = State::Ready {
                     channel: paired.channel,
                     device_id,

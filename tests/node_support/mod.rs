@@ -171,7 +171,7 @@ impl Faults {
 }
 
 /// SplitMix64.
-pub struct Rng(u64);
+pub struct Rng(pub u64);
 
 impl Rng {
     pub fn next(&mut self) -> u64 {
@@ -417,5 +417,62 @@ impl World {
                 |e| matches!(e, PhoneEvent::Report { subscription: s, .. } if *s == subscription),
             )
             .count()
+    }
+}
+
+impl World {
+    /// Another phone (its own key) pairs over a clean direct exchange;
+    /// `expect` is the error it must get, `None` for success.
+    pub fn second_phone_pairs_and_expects(&mut self, expect: Option<applink::node::NodeError>) {
+        const OTHER: u8 = 3;
+        let seed = self.rng.next();
+        let mut phone: Phone<Crypto, MemoryPhoneStore, u8> =
+            Phone::new(crypto(seed, 0xC0), MemoryPhoneStore::default()).unwrap();
+        self.appliance
+            .open_pairing_window(self.now, Duration::from_secs(60));
+        phone
+            .pair_with_secret(APPLIANCE, self.secret(), DEVICE, self.now)
+            .unwrap();
+        let ping = phone
+            .request(
+                &applink::message::Message::Ping(applink::message::Ping { nonce: 2 }),
+                self.now,
+            )
+            .unwrap();
+        let mut buf = [0u8; 1024];
+        for _ in 0..50 {
+            let mut moved = false;
+            while let Some((_, n)) = phone.poll_transmit(&mut buf) {
+                let mut f = buf[..n].to_vec();
+                self.appliance.handle_datagram(OTHER, &mut f, self.now);
+                moved = true;
+            }
+            while let Some((to, n)) = self.appliance.poll_transmit(&mut buf) {
+                let mut f = buf[..n].to_vec();
+                if to == OTHER {
+                    phone.handle_datagram(APPLIANCE, &mut f, self.now);
+                } else {
+                    self.phone.handle_datagram(APPLIANCE, &mut f, self.now);
+                }
+                moved = true;
+            }
+            if !moved {
+                break;
+            }
+        }
+        let mut outcome = None;
+        while let Some(e) = phone.poll_event() {
+            match e {
+                PhoneEvent::Reply { id, result } if id == ping => {
+                    outcome = Some(result.map(|_| ()))
+                }
+                PhoneEvent::HandshakeFailed(e) => outcome = Some(Err(e)),
+                _ => {}
+            }
+        }
+        match expect {
+            None => assert_eq!(outcome, Some(Ok(())), "the second phone paired"),
+            Some(e) => assert_eq!(outcome, Some(Err(e)), "the second phone was refused"),
+        }
     }
 }

@@ -401,3 +401,56 @@ fn a_full_session_table_refuses_a_new_phone_with_busy() {
         "the first phone kept its session"
     );
 }
+
+/// The phone fed garbage, forged plaintext answers and frames for other
+/// sessions from the appliance's address keeps its session and is served.
+#[test]
+fn a_phone_fed_garbage_keeps_its_session() {
+    let devices = lamp_devices();
+    let mut w = World::new(devices, 11, Faults::NONE);
+    w.pair();
+    let mut rng = node_support::Rng(5);
+    for k in 0..5_000u32 {
+        let mut frame: Vec<u8> = match k % 3 {
+            0 => (0..(rng.next() % 90) as usize)
+                .map(|_| rng.next() as u8)
+                .collect(),
+            1 => {
+                let h = applink::wire::Header::secured(0x1234, k, 7);
+                let mut b = vec![0u8; 48];
+                let n = h.emit(&mut b).unwrap();
+                b.truncate(n + 24);
+                b
+            }
+            _ => {
+                let mut b = [0u8; 64];
+                let forged = Message::Status(applink::message::StatusReport {
+                    status: Status::WRONG_SETUP_CODE,
+                });
+                let n = applink::to_slice(
+                    &applink::wire::Header::plaintext(0, k as u16),
+                    &forged,
+                    &mut b,
+                )
+                .unwrap();
+                b[..n].to_vec()
+            }
+        };
+        applink::node::Node::handle_datagram(
+            &mut w.phone,
+            node_support::APPLIANCE,
+            &mut frame,
+            w.now,
+        );
+    }
+    assert!(
+        w.phone.is_connected(),
+        "nothing unauthenticated ended the session"
+    );
+    assert!(w.phone.stats().rejected >= 3_000, "{:?}", w.phone.stats());
+    let id = w
+        .phone
+        .request(&OnOff::new(LAMP).toggle().message(), w.now)
+        .unwrap();
+    assert!(matches!(w.reply(id), Ok(Reply::Invoked(_))));
+}

@@ -852,10 +852,20 @@ impl<
             }
             Message::Ack => {}
             Message::Ping(ping) => {
-                self.reply(k, &header, &Message::Pong(Pong { nonce: ping.nonce }));
+                if self.sessions[k].replies.saw(header.exchange) {
+                    self.reply(k, &header, &Message::Pong(Pong { nonce: ping.nonce }));
+                } else {
+                    self.rejections.stale += 1;
+                }
             }
             Message::Describe(_) | Message::Read(_) => {
-                self.dispatch(k, &header, &message, body, privilege, now, false);
+                // Idempotent: served again, never cached; they move the
+                // exchange window all the same.
+                if self.sessions[k].replies.saw(header.exchange) {
+                    self.dispatch(k, &header, &message, body, privilege, now, false);
+                } else {
+                    self.rejections.stale += 1;
+                }
             }
             Message::Write(_)
             | Message::Invoke(_)

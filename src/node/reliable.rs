@@ -193,23 +193,37 @@ impl<const N: usize> ReplyCache<N> {
 
     /// Looks a request up, and moves the newest exchange on.
     pub fn lookup(&mut self, exchange: u16, request: &[u8], now: Instant) -> Lookup<'_> {
+        // Stale first: the phone had this exchange's reply before it opened
+        // the newest, whatever the cache still holds.
+        if !self.saw(exchange) {
+            return Lookup::Stale;
+        }
         let fp = Fingerprint::of(request);
-        if let Some(k) = self
+        match self
             .entries
             .iter()
-            .position(|e| e.exchange == exchange && now < expiry(e.at) && e.request == fp)
+            .find(|e| e.exchange == exchange && now < expiry(e.at) && e.request == fp)
         {
-            return match &self.entries[k].reply {
-                Some(reply) => Lookup::Retransmission(reply),
-                None => Lookup::Uncached,
-            };
+            Some(CachedReply {
+                reply: Some(reply), ..
+            }) => Lookup::Retransmission(reply),
+            Some(_) => Lookup::Uncached,
+            None => Lookup::New,
         }
+    }
+
+    /// Records a request on `exchange` (of any type: an idempotent one
+    /// moves the window too) and says whether it is within the window, not
+    /// stale.
+    pub fn saw(&mut self, exchange: u16) -> bool {
         match self.newest {
-            Some(newest) if is_stale(newest, exchange) => return Lookup::Stale,
-            Some(newest) if newest.wrapping_sub(exchange) < 0x8000 => {}
-            _ => self.newest = Some(exchange),
+            Some(newest) if is_stale(newest, exchange) => false,
+            Some(newest) if newest.wrapping_sub(exchange) < 0x8000 => true,
+            _ => {
+                self.newest = Some(exchange);
+                true
+            }
         }
-        Lookup::New
     }
 
     fn free_slot(&self, exchange: u16, now: Instant) -> Option<usize> {

@@ -38,12 +38,16 @@ extern crate std;
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+pub mod advertisement;
 pub mod catalog;
 pub mod crypto;
 pub mod descriptor;
+#[cfg(feature = "mdns")]
+pub mod discovery;
 pub mod interaction;
 pub mod message;
 pub mod node;
+pub mod onboarding;
 pub mod prelude;
 pub mod session;
 pub mod time;

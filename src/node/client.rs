@@ -121,6 +121,11 @@ impl<S: PhoneStore, L: Link> Client<S, L> {
         &self.phone
     }
 
+    /// The sans-IO phone inside, to reach its store.
+    pub fn phone_mut(&mut self) -> &mut Phone<OsCrypto, S, L::Addr> {
+        &mut self.phone
+    }
+
     /// The link.
     pub fn link(&self) -> &L {
         &self.link
@@ -184,6 +189,19 @@ impl<S: PhoneStore, L: Link> Client<S, L> {
     pub fn pair(&mut self, to: L::Addr, code: &str) -> Result<DeviceId, ClientError> {
         let now = self.clock.now();
         self.phone.pair_with_code(to, code, None, now)?;
+        self.handshake(to)
+    }
+
+    /// Pairs with the appliance `device_id` at `to` using its setup code, as
+    /// read from its onboarding code: no Hello first (1.5 round trips).
+    pub fn pair_with_device(
+        &mut self,
+        to: L::Addr,
+        code: &str,
+        device_id: DeviceId,
+    ) -> Result<DeviceId, ClientError> {
+        let now = self.clock.now();
+        self.phone.pair_with_code(to, code, Some(device_id), now)?;
         self.handshake(to)
     }
 

@@ -1,0 +1,111 @@
+//! The two-terminal example as a person would use it: `appliance` serving
+//! on loopback, `phone` run once per command (so every command after
+//! `pair` resumes from the phone's store).
+
+use core::time::Duration;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Instant;
+
+fn example(name: &str) -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    exe.parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join(name)
+}
+
+struct Lamp(Child);
+
+impl Drop for Lamp {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn phone(store: &std::path::Path, addr: &str, args: &[&str]) -> Output {
+    Command::new(example("phone"))
+        .arg("--store")
+        .arg(store)
+        .arg("--addr")
+        .arg(addr)
+        .args(args)
+        .output()
+        .expect("the phone example runs")
+}
+
+fn ok(out: &Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+#[test]
+fn discover_pair_describe_read_invoke_watch() {
+    let addr = "127.0.0.1:45541";
+    let dir = std::env::temp_dir().join(format!("applink-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = dir.join("phone.store");
+    let _ = std::fs::remove_file(&store);
+    let mut child = Command::new(example("appliance"))
+        .args(["--addr", addr])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("cargo test builds the examples");
+    // The lamp prints its manual code first; read it from its output.
+    let stdout = child.stdout.take().unwrap();
+    let lamp = Lamp(child);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let started = Instant::now();
+    let mut code = None;
+    while code.is_none() && started.elapsed() < Duration::from_secs(30) {
+        if let Ok(line) = rx.recv_timeout(Duration::from_secs(1)) {
+            code = line.strip_prefix("manual code: ").map(str::to_owned);
+        }
+    }
+    let code = code.expect("the appliance prints its manual code");
+
+    let out = ok(&phone(&store, addr, &["discover"]));
+    assert!(out.contains("found LAMP0001"), "{out}");
+    let out = ok(&phone(&store, addr, &["pair", &code]));
+    assert!(out.contains("paired with LAMP0001"), "{out}");
+    let out = ok(&phone(&store, addr, &["describe"]));
+    assert!(out.contains("on_off: attributes [\"on\"]"), "{out}");
+    let out = ok(&phone(&store, addr, &["read", "1", "on_off", "on"]));
+    assert!(out.contains("1.on_off.on = false"), "{out}");
+    let out = ok(&phone(&store, addr, &["invoke", "1", "on_off", "toggle"]));
+    assert!(out.contains("toggle: Status::SUCCESS"), "{out}");
+    let out = ok(&phone(&store, addr, &["read", "1", "on_off"]));
+    assert!(out.contains("1.on_off.on = true"), "the toggle ran: {out}");
+    let out = ok(&phone(&store, addr, &["watch", "1", "2"]));
+    assert!(out.contains("report:"), "one report at least: {out}");
+
+    // Failures are one line and a non-zero status, never a panic.
+    let bad = phone(&store, addr, &["pair", "1234-5678-9999"]);
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.starts_with("phone: "), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let bad = phone(&store, addr, &["read", "1", "no_such_capability"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("no capability"));
+    drop(lamp);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -454,3 +454,39 @@ fn a_phone_fed_garbage_keeps_its_session() {
         .unwrap();
     assert!(matches!(w.reply(id), Ok(Reply::Invoked(_))));
 }
+
+/// Argon2id runs inside `pair_with_code`, so the `now` it was given is
+/// stale when the PairRequest leaves: its retransmission timer starts at
+/// the next time input, not at once.
+#[test]
+fn a_slow_code_derivation_does_not_make_the_pair_request_go_twice() {
+    let devices = lamp_devices();
+    let mut w = World::new(devices, 12, Faults::NONE);
+    let t0 = w.now;
+    w.phone
+        .pair_with_code(
+            node_support::APPLIANCE,
+            "3141-5926",
+            Some(node_support::DEVICE),
+            t0,
+        )
+        .unwrap();
+    let is_pair_request =
+        |f: &Vec<u8>| matches!(applink::from_bytes(f), Ok((_, Message::PairRequest(_))));
+    let sent = w.take_phone_frames();
+    assert_eq!(sent.iter().filter(|f| is_pair_request(f)).count(), 1);
+    // The derivation took 600 ms of the caller's clock.
+    let t1 = t0 + Duration::from_millis(600);
+    assert!(applink::node::Node::poll_timeout(&w.phone).is_some_and(|t| t <= t1));
+    applink::node::Node::handle_timeout(&mut w.phone, t1);
+    let again = w.take_phone_frames();
+    assert_eq!(
+        again.iter().filter(|f| is_pair_request(f)).count(),
+        0,
+        "not at once"
+    );
+    // Unanswered, it goes again one interval after that input.
+    applink::node::Node::handle_timeout(&mut w.phone, t1 + Duration::from_millis(320));
+    let later = w.take_phone_frames();
+    assert_eq!(later.iter().filter(|f| is_pair_request(f)).count(), 1);
+}

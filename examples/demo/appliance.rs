@@ -1,35 +1,38 @@
-//! Part 2 of `cargo run --example demo`: the WashLight 2000 (a washer on
-//! endpoint 1 and a dimmable lamp on endpoint 2, see `washer.rs`) as an
-//! `Appliance` node, and alice's `Phone` controlling it over the in-memory
-//! link, everything on a secure session that goes all the way to the
-//! handlers.
+//! Part 2, second half, of `cargo run --example demo`: alice's `Phone`
+//! controls the WashLight 2000 (a washer on endpoint 1 and a dimmable lamp
+//! on endpoint 2, see `washer.rs`) over real UDP sockets on 127.0.0.1,
+//! everything on the secure session `onboard.rs` opened, all the way to
+//! the handlers.
 //!
-//! - Pairing with the setup code (Argon2id on both sides): Hello, then
-//!   PairRequest, PairChallenge and PairFinish, with the first request
-//!   (Describe) in the third flight.
-//! - Describe: the descriptor in chunks, its hash checked against the one
-//!   HelloAccept announced.
 //! - Read the washer; write a program and a spin speed; a spin speed off
 //!   its step refused by the phone before sending, and by the appliance
 //!   when sent anyway.
-//! - Subscribe to the washer's cycle; invoke Start, whose reply is lost
-//!   once on the air: the phone retransmits and the appliance answers from
-//!   its reply cache without running the handler again.
-//! - The cycle runs on simulated time: reports as it counts down, and the
-//!   `cycle_complete` event, each acknowledged by the phone.
+//! - Subscribe to the washer's cycle; invoke Start, whose reply the driver
+//!   drops once: the phone retransmits and the appliance answers from its
+//!   reply cache without running the handler again.
+//! - The cycle runs (its clock 20 times faster than the wall's): reports
+//!   as it counts down and the `cycle_complete` event, each acknowledged.
 //! - The lamp: toggle, dim, read back.
+
+use core::net::SocketAddr;
 
 use applink::catalog::{laundry_controls, mode_select, operational_state};
 use applink::interaction::clients::{self, LevelControl, OnOff, OperationalState};
 use applink::message::{AttributeValue, Field, Message, Read, Seq, Subscribe, Value, Write};
-use applink::node::Reply;
+use applink::node::{NodeError, Reply};
 use applink::time::Duration;
 
-use crate::link::{ALICE, APPLIANCE, Link};
-use crate::washer::{Firmware, LAMP, SETUP_CODE, WASHER};
+use crate::link::{Link, Medium};
+use crate::udp::Udp;
+use crate::washer::{Firmware, LAMP, WASHER};
+
+/// How often the firmware's main loop ticks, on the wall clock.
+const TICK_MS: u64 = 250;
+/// Cycle seconds per tick: the cycle's clock runs 20 times fast.
+const CYCLE_S_PER_TICK: u32 = 5;
 
 /// Prints the values of a read.
-fn print_values(link: &Link<'_>, reply: Result<Reply, applink::node::NodeError>) {
+pub fn print_values<M: Medium>(link: &Link<'_, M>, reply: Result<Reply, NodeError>) {
     let Ok(Reply::Values(records)) = reply else {
         panic!("not values: {reply:?}")
     };
@@ -43,45 +46,22 @@ fn print_values(link: &Link<'_>, reply: Result<Reply, applink::node::NodeError>)
     }
 }
 
-/// Runs part 2 on `link`, whose appliance serves `firmware`.
-pub fn run(link: &mut Link<'_>, firmware: &Firmware) {
-    println!("== alice presses the pairing button and types {SETUP_CODE}; her first request,");
-    println!("   Describe, waits for the session and travels with PairFinish");
-    link.add_phone(ALICE);
-    let now = link.now;
-    link.appliance
-        .open_pairing_window(now, Duration::from_secs(900));
-    link.phone(ALICE)
-        .pair_with_code(APPLIANCE, SETUP_CODE, None, now)
-        .expect("eight digits");
-    let describe = link.describe(ALICE);
-    link.handshake(ALICE).expect("the right code pairs");
-    let Ok(Reply::Descriptor(_)) = link.wait(ALICE, describe) else {
-        panic!("no descriptor")
-    };
-    let device = link.device();
-    for ep in device.endpoints.iter() {
-        let types: Vec<_> = ep
-            .device_types
-            .iter()
-            .map(|t| {
-                applink::catalog::device_types::DeviceType::by_id(t.id).map_or("?", |t| t.name)
-            })
-            .collect();
-        let caps: Vec<_> = ep.capabilities.iter().map(|c| c.name).collect();
-        println!("             endpoint {}: {types:?} with {caps:?}", ep.id.0);
-    }
-
+/// Runs the second half of part 2 on `link`, whose appliance serves
+/// `firmware`, with alice's phone paired.
+pub fn run(link: &mut Link<'_, Udp>, firmware: &Firmware, alice: SocketAddr) {
     println!("\n== Read everything on the washer (endpoint 1)");
+    link.begin("read the washer");
     let read = Message::Read(Read {
         endpoint: WASHER,
         capability: None,
         attributes: Seq::empty(),
     });
-    let values = link.ask(ALICE, &read);
+    let values = link.ask(alice, &read);
+    link.end();
     print_values(link, values);
 
     println!("\n== Write: program \"quick 30\" and 800 rpm");
+    link.begin("write two attributes");
     let program = clients::write(
         WASHER,
         &mode_select::CAPABILITY,
@@ -89,7 +69,7 @@ pub fn run(link: &mut Link<'_>, firmware: &Firmware) {
         Value::U8(2),
     )
     .expect("valid");
-    link.ask(ALICE, &program.message()).expect("written");
+    link.ask(alice, &program.message()).expect("written");
     let spin = clients::write(
         WASHER,
         &laundry_controls::CAPABILITY,
@@ -97,7 +77,8 @@ pub fn run(link: &mut Link<'_>, firmware: &Firmware) {
         Value::U16(800),
     )
     .expect("valid");
-    link.ask(ALICE, &spin.message()).expect("written");
+    link.ask(alice, &spin.message()).expect("written");
+    link.end();
     let refused = clients::write(
         WASHER,
         &laundry_controls::CAPABILITY,
@@ -109,6 +90,7 @@ pub fn run(link: &mut Link<'_>, firmware: &Firmware) {
         refused.unwrap_err()
     );
     println!("             sent anyway, the appliance refuses it and nothing changes:");
+    link.begin("a write refused");
     let bad = [AttributeValue::new(
         laundry_controls::SPIN_RPM.0,
         Value::U16(1100),
@@ -119,28 +101,33 @@ pub fn run(link: &mut Link<'_>, firmware: &Firmware) {
         data_version: None,
         values: Seq::from_slice(&bad),
     });
-    link.ask(ALICE, &write).expect_err("off its step");
+    link.ask(alice, &write).expect_err("off its step");
+    link.end();
 
     println!(
-        "\n== Subscribe to the washer's cycle: reports 1 s apart at most, heartbeat every 60 s, events"
+        "\n== Subscribe to the washer's cycle: reports 200 ms apart at least, heartbeat every 60 s, events"
     );
+    link.begin("subscribe");
     let sub = Subscribe {
         endpoint: WASHER,
         capability: Some(operational_state::ID),
         attributes: Seq::empty(),
-        min_interval_ms: 1000,
+        min_interval_ms: 200,
         max_interval_ms: 60_000,
         min_change: 10,
         events: true,
     };
-    link.ask(ALICE, &Message::Subscribe(sub))
+    link.ask(alice, &Message::Subscribe(sub))
         .expect("subscribed");
-    link.run_for(Duration::from_millis(100));
+    link.run_for(Duration::from_millis(20));
+    link.end();
 
-    println!("\n== Invoke: start the cycle (its reply is lost once on the air)");
+    println!("\n== Invoke: start the cycle (the driver drops its reply once)");
+    link.begin("invoke Start, reply lost once");
     link.lose_next_reply();
     let start = OperationalState::new(WASHER).start();
-    link.ask(ALICE, &start.message()).expect("started");
+    link.ask(alice, &start.message()).expect("started");
+    link.end();
     let running = firmware.cycle.state.get() == operational_state::RUNNING;
     println!(
         "             the handler ran once (running: {running}, {} s to go); retransmissions answered from the cache: {}",
@@ -149,12 +136,14 @@ pub fn run(link: &mut Link<'_>, firmware: &Firmware) {
     );
 
     println!(
-        "\n== The cycle runs (firmware ticks every 5 s; reports need a change of 10 s or more)"
+        "\n== The cycle runs: the firmware ticks every {TICK_MS} ms, {CYCLE_S_PER_TICK} cycle seconds a tick; \
+         reports need a change of 10 s"
     );
+    link.begin("the cycle: reports and an event");
     while firmware.cycle.state.get() == operational_state::RUNNING {
-        link.run_for(Duration::from_secs(5));
-        let finished = firmware.tick(5);
-        let now = link.now;
+        link.run_for(Duration::from_millis(TICK_MS));
+        let finished = firmware.tick(CYCLE_S_PER_TICK);
+        let now = link.now();
         let washer = link.appliance.dispatcher();
         let cycle = operational_state::ID;
         washer
@@ -176,23 +165,26 @@ pub fn run(link: &mut Link<'_>, firmware: &Firmware) {
                 .expect("a valid event");
         }
     }
-    link.run_for(Duration::from_secs(1));
+    link.run_for(Duration::from_millis(300));
+    link.end();
 
     println!("\n== The lamp (endpoint 2): toggle, dim, read back");
-    link.ask(ALICE, &OnOff::new(LAMP).toggle().message())
+    link.begin("lamp: toggle, dim, read");
+    link.ask(alice, &OnOff::new(LAMP).toggle().message())
         .expect("toggled");
     let dim = LevelControl::new(LAMP)
         .move_to_level(180, Some(0.5))
         .expect("valid");
-    link.ask(ALICE, &dim.message()).expect("dimmed");
+    link.ask(alice, &dim.message()).expect("dimmed");
     let read = Message::Read(Read {
         endpoint: LAMP,
         capability: None,
         attributes: Seq::empty(),
     });
-    let values = link.ask(ALICE, &read);
+    let values = link.ask(alice, &read);
+    link.end();
     print_values(link, values);
-    let retransmitted = link.phone(ALICE).stats().retransmissions;
+    let retransmitted = link.phone(alice).stats().retransmissions;
     println!(
         "\n{} frames so far, the largest {} bytes; the phone retransmitted {retransmitted} request(s)",
         link.frames.0, link.frames.1

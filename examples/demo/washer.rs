@@ -7,10 +7,14 @@
 //! of their own. The state the firmware's main loop shares with the
 //! handlers lives in [`Firmware`], in cells. [`build`] registers every
 //! endpoint under its device type (the dispatcher checks that each one has
-//! what its type requires), derives the pairing verifier from the setup
-//! code with Argon2id, and hands the ready node to the story.
+//! what its type requires), boots the node from what the [`Factory`] wrote
+//! to its flash, and hands the ready node to the story.
 //!
-//! Used by parts 2 and 3 of `cargo run --example demo`.
+//! The factory runs the setup code's Argon2id derivation once and keeps
+//! only the verifier; it prints the label: a QR code and a manual code
+//! (`applink::onboarding`). The node is generic over its peers' address,
+//! so the same firmware serves UDP sockets (parts 2 and 3) and a BLE radio
+//! (part 4) of `cargo run --example demo`.
 
 use core::cell::Cell;
 
@@ -18,6 +22,7 @@ use applink::catalog::{
     basic_information, device_types, identify, laundry_controls, level_control, mode_select,
     on_off, operational_state,
 };
+use applink::crypto::setup_code::SetupCode;
 use applink::crypto::{CryptoProvider, OsCrypto, os_crypto};
 use applink::descriptor::{DeviceInfo, DeviceTypeRef};
 use applink::interaction::{
@@ -25,22 +30,79 @@ use applink::interaction::{
     Response, stock,
 };
 use applink::message::{AttributeId, CommandId, EndpointId, Field, Seq, Status, Value, VendorId};
-use applink::node::{Appliance, ApplianceConfig};
-use applink::session::pairing::{ApplianceIdentity, DeviceId};
+use applink::node::{Address, Appliance, ApplianceConfig};
+use applink::onboarding::{Discriminator, Flags, QrPayload, Transports};
+use applink::session::pairing::{ApplianceIdentity, DeviceId, IDENTITY_LEN, identity_bytes};
 use applink::session::store::MemoryStore;
 
 /// The device id, printed on the appliance next to its setup code.
 pub const DEVICE_ID: DeviceId = *b"WASH0042";
 /// The setup code printed on the appliance.
 pub const SETUP_CODE: &str = "3141-5926";
+/// The 12-bit discriminator the factory chose for this unit: advertised,
+/// and carried by the onboarding codes (the manual code, its top 6 bits).
+pub const DISCRIMINATOR: u16 = 0xA5C;
+/// What the appliance says it is.
+pub const INFO: DeviceInfo<'static> = DeviceInfo {
+    vendor: VendorId(0xFFF1),
+    product: 0x2000,
+    product_name: "WashLight 2000",
+    serial: "WL-42",
+    hardware_version: 1,
+    firmware_version: 10_300,
+    min_protocol: 1,
+    max_protocol: 1,
+};
 /// The washer's endpoint.
 pub const WASHER: EndpointId = EndpointId(1);
 /// The lamp's endpoint.
 pub const LAMP: EndpointId = EndpointId(2);
 
 /// The appliance node: OS randomness, pairings in RAM, peers addressed by
-/// a one-byte link address.
-pub type WashLight<'a> = Appliance<'a, OsCrypto, MemoryStore<4>, RamSequenceStore, u8>;
+/// `A` (a socket address, a radio's link address).
+pub type WashLight<'a, A> = Appliance<'a, OsCrypto, MemoryStore<4>, RamSequenceStore, A>;
+
+/// What the factory made for this unit: its flash contents and its label.
+pub struct Factory {
+    /// The identity as written to flash: the device id, the SPAKE2+
+    /// verifier of the setup code (never the code) and the static X25519
+    /// key.
+    pub flash: [u8; IDENTITY_LEN],
+    /// The onboarding payload printed on the label, as a QR code and as a
+    /// manual code.
+    pub label: QrPayload,
+}
+
+impl Factory {
+    /// Makes the unit: runs the setup code's Argon2id derivation (once,
+    /// here, never on the appliance), draws the static key.
+    pub fn make() -> Factory {
+        let mut crypto = os_crypto();
+        let mut key = [0u8; 32];
+        crypto.random_bytes(&mut key);
+        let identity = ApplianceIdentity::from_setup_code(&crypto, DEVICE_ID, SETUP_CODE, &key)
+            .expect("a valid setup code");
+        let record = identity.record.to_bytes(&crypto).expect("a verifier");
+        let label = QrPayload {
+            vendor_id: INFO.vendor.0,
+            product_id: INFO.product,
+            device_id: DEVICE_ID,
+            discriminator: Discriminator::new(DISCRIMINATOR).expect("12 bits"),
+            setup_code: SetupCode::parse(SETUP_CODE).expect("a valid setup code"),
+            transports: Transports::UDP | Transports::BLE,
+            flags: Flags::FACTORY,
+        };
+        Factory {
+            flash: identity_bytes(DEVICE_ID, &record, &key),
+            label,
+        }
+    }
+
+    /// The identity the firmware loads from flash at boot.
+    pub fn identity(&self) -> ApplianceIdentity<OsCrypto> {
+        ApplianceIdentity::from_bytes(&os_crypto(), &self.flash).expect("the factory's flash")
+    }
+}
 
 /// The washer's cycle. The firmware advances it from its main loop, so its
 /// state lives in cells the handler shares.
@@ -197,21 +259,17 @@ impl Handler for Laundry {
     }
 }
 
-/// Builds the appliance node over `firmware` and runs `story` with it.
+/// Boots the appliance node over `firmware` from `factory`'s flash and
+/// runs `story` with it.
 ///
 /// The handlers, endpoints and dispatcher are locals here, borrowed by the
 /// node for as long as the story runs: on firmware they would be `static`.
-pub fn build(firmware: &Firmware, story: impl FnOnce(WashLight<'_>)) {
-    let info = DeviceInfo {
-        vendor: VendorId(0xFFF1),
-        product: 0x2000,
-        product_name: "WashLight 2000",
-        serial: "WL-42",
-        hardware_version: 1,
-        firmware_version: 10_300,
-        min_protocol: 1,
-        max_protocol: 1,
-    };
+pub fn build<A: Address>(
+    firmware: &Firmware,
+    factory: &Factory,
+    story: impl FnOnce(WashLight<'_, A>),
+) {
+    let info = INFO;
     // The stock handler serves the device information from `info` itself.
     let mut about =
         stock::BasicInformation::new(&info, "Example Appliances").expect("short strings");
@@ -254,12 +312,9 @@ pub fn build(firmware: &Firmware, story: impl FnOnce(WashLight<'_>)) {
     let dispatcher = Dispatcher::new(info, &mut endpoints, counter, u32::from_le_bytes(seed))
         .expect("every endpoint conforms to its device type");
 
-    // What the factory writes: the SPAKE2+ verifier of the printed code
+    // What the factory wrote: the SPAKE2+ verifier of the printed code
     // (never the code) and a static X25519 key.
-    let mut key = [0u8; 32];
-    crypto.random_bytes(&mut key);
-    let identity = ApplianceIdentity::from_setup_code(&crypto, DEVICE_ID, SETUP_CODE, &key)
-        .expect("a valid setup code");
+    let identity = factory.identity();
     // Small frames, as on a modest radio: the descriptor comes in chunks.
     let config = ApplianceConfig {
         max_frame: 256,

@@ -1,30 +1,37 @@
 //! The transcript's words: phone and appliance events, values and fields
-//! named as the appliance's descriptor describes them, times and addresses.
+//! named as the appliance's descriptor describes them.
 
+use core::hash::Hash;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use applink::descriptor::{Capability, FieldDesc, OwnedDescriptor, Type};
 use applink::message::{AttributeId, CapabilityId, CommandId, EndpointId, FieldId, Seq};
 use applink::node::owned::OwnedValue;
-use applink::node::{Event, PhoneEvent, Reply, RequestId};
-use applink::time::Instant;
-
-use crate::link::{ALICE, APPLIANCE, BOB};
+use applink::node::{Event, PhoneEvent, Rejections, Reply, RequestId};
 
 /// What the transcript knows beyond the frames: the descriptor, once
-/// fetched, and the command of each invoke request.
-#[derive(Default)]
-pub struct Words {
+/// fetched, and the command of each invoke request (by the phone's
+/// address `A`).
+pub struct Words<A> {
     /// The appliance's descriptor, once a phone fetched it.
     pub descriptor: Option<Arc<OwnedDescriptor>>,
     /// The command each invoke request names, to name its response.
-    pub invokes: HashMap<(u8, RequestId), (EndpointId, CapabilityId, CommandId)>,
+    pub invokes: HashMap<(A, RequestId), (EndpointId, CapabilityId, CommandId)>,
 }
 
-impl Words {
+impl<A> Default for Words<A> {
+    fn default() -> Self {
+        Words {
+            descriptor: None,
+            invokes: HashMap::new(),
+        }
+    }
+}
+
+impl<A: Eq + Hash> Words<A> {
     /// One phone event, in words.
-    pub fn phone_event(&self, addr: u8, e: &PhoneEvent) -> String {
+    pub fn phone_event(&self, addr: A, e: &PhoneEvent) -> String {
         match e {
             PhoneEvent::Hello(a) => format!(
                 "accepted: device {}, descriptor hash {:?}, frames up to {} B",
@@ -191,17 +198,63 @@ pub fn appliance_event(e: &Event) -> String {
     }
 }
 
-/// Simulated time, as printed.
-pub fn clock(now: Instant) -> String {
-    format!("{:>9.3} s", now.millis() as f64 / 1000.0)
+/// What the appliance did with a frame, from the events it raised and
+/// its rejection counters before and after.
+pub fn appliance_outcome(
+    before: Rejections,
+    after: Rejections,
+    events: &[Event],
+    what: &str,
+) -> String {
+    let mut notes: Vec<String> = events.iter().map(appliance_event).collect();
+    let counted = [
+        (
+            after.duplicates - before.duplicates,
+            "a retransmission: the cached reply goes again, the handler does not run twice",
+        ),
+        (
+            after.handshake_duplicates - before.handshake_duplicates,
+            "a copy of a frame already handled (handshake cache)",
+        ),
+        (
+            after.replay - before.replay,
+            "refused: a replayed counter, nothing runs",
+        ),
+        (
+            after.authentication - before.authentication,
+            "refused: does not authenticate",
+        ),
+        (
+            after.unknown_session - before.unknown_session,
+            "refused: unknown session",
+        ),
+        (after.handshake - before.handshake, REFUSED_HANDSHAKE),
+        (
+            after.needs_pairing - before.needs_pairing,
+            "refused: pair first",
+        ),
+        (after.malformed - before.malformed, "refused: malformed"),
+        (after.unexpected - before.unexpected, "refused: unexpected"),
+        (after.stale - before.stale, "dropped: stale"),
+        (after.busy - before.busy, "refused: busy"),
+    ];
+    // A failed attempt is also counted as a refused handshake frame:
+    // its event says more.
+    let attempt_failed = !notes.is_empty();
+    notes.extend(
+        counted
+            .iter()
+            .filter(|(n, s)| *n > 0 && !(attempt_failed && *s == REFUSED_HANDSHAKE))
+            .map(|(_, s)| (*s).to_string()),
+    );
+    if notes.is_empty() {
+        notes.push(if what.ends_with("Ack") {
+            "acknowledged: not sent again".into()
+        } else {
+            "handled".into()
+        });
+    }
+    notes.join("; ")
 }
 
-/// Who is at a link address.
-pub fn name(addr: u8) -> &'static str {
-    match addr {
-        APPLIANCE => "appliance",
-        ALICE => "alice",
-        BOB => "bob",
-        _ => "attacker",
-    }
-}
+const REFUSED_HANDSHAKE: &str = "refused by the handshake machine";

@@ -137,6 +137,11 @@ pub struct PhoneStats {
 struct Flight {
     frame: Vec<u8>,
     retry: Retry,
+    /// False while the schedule waits for the first time input after a
+    /// key derivation: the `now` the call began with is stale by the
+    /// derivation's duration, and a timer started from it would fire at
+    /// once.
+    started: bool,
 }
 
 enum State<P: CryptoProvider> {
@@ -465,7 +470,11 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
     fn send_flight(&mut self, frame: Vec<u8>, now: Instant) -> Flight {
         let retry = Retry::first(now, random_u16(&mut self.p));
         self.send(frame.clone(), now);
-        Flight { frame, retry }
+        Flight {
+            frame,
+            retry,
+            started: true,
+        }
     }
 
     fn send(&mut self, frame: Vec<u8>, now: Instant) {
@@ -481,6 +490,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
         device_id: DeviceId,
         now: Instant,
     ) -> Result<(), NodeError> {
+        let derived = !matches!(secret, PairSecret::Derived(_));
         let secret = match secret {
             #[cfg(all(feature = "std", feature = "rustcrypto"))]
             PairSecret::Code(code) => {
@@ -503,7 +513,9 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
             now,
         )?;
         let frame = take_frame(|b| machine.poll_transmit(b));
-        let flight = self.send_flight(frame, now);
+        let mut flight = self.send_flight(frame, now);
+        // Argon2id just ran: time the retransmissions from the next input.
+        flight.started = !derived;
         self.state = State::Pairing {
             machine,
             device_id,
@@ -989,6 +1001,11 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
     }
 
     fn retransmit_flight(flight: &mut Flight, p: &mut P, now: Instant) -> Option<bool> {
+        if !flight.started {
+            flight.retry = Retry::first(now, random_u16(p));
+            flight.started = true;
+            return None;
+        }
         if !flight.retry.due(now) {
             return None;
         }
@@ -1032,7 +1049,12 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> super::Node for Phone<P, S, A
         let hello = self.hello.as_ref().map(|f| f.retry.deadline());
         let handshake = match &self.state {
             State::Pairing { flight, .. } | State::Resuming { flight, .. } => {
-                Some(flight.retry.deadline())
+                // An unstarted schedule asks for a time input at once.
+                Some(if flight.started {
+                    flight.retry.deadline()
+                } else {
+                    self.now
+                })
             }
             _ => None,
         };

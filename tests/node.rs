@@ -7,6 +7,7 @@ mod node_support;
 use applink::catalog::{level_control, on_off};
 use applink::interaction::clients::{LevelControl, OnOff};
 use applink::message::{Message, Status, Subscribe};
+use applink::node::store::PhoneStore;
 use applink::node::{EndReason, Event, NodeError, PhoneEvent, Reply};
 use applink::time::Duration;
 
@@ -489,4 +490,20 @@ fn a_slow_code_derivation_does_not_make_the_pair_request_go_twice() {
     applink::node::Node::handle_timeout(&mut w.phone, t1 + Duration::from_millis(320));
     let later = w.take_phone_frames();
     assert_eq!(later.iter().filter(|f| is_pair_request(f)).count(), 1);
+}
+
+#[test]
+fn the_appliance_says_whether_its_window_is_open_and_what_its_key_is() {
+    let devices = lamp_devices();
+    let mut w = World::new(devices, 13, Faults::NONE);
+    assert!(w.appliance.pairing_window_open(w.now));
+    let key = w.appliance.static_public();
+    w.pair();
+    assert!(
+        !w.appliance.pairing_window_open(w.now),
+        "a pairing closes it"
+    );
+    let device = node_support::DEVICE;
+    let stored = w.phone.store().appliance(&device).expect("stored");
+    assert_eq!(stored.pairing.peer_static, key, "the key the phone stored");
 }

@@ -356,6 +356,17 @@ impl<
         self.identity.device_id
     }
 
+    /// The appliance's X25519 static public key (what paired phones hold;
+    /// the advertising key of a paired appliance derives from it).
+    pub fn static_public(&self) -> [u8; 32] {
+        self.p.x25519_public(&self.identity.static_secret)
+    }
+
+    /// Whether the pairing window is open at `now`.
+    pub fn pairing_window_open(&self, now: Instant) -> bool {
+        self.handshake.pairing().lockout().window_open(now)
+    }
+
     /// The dispatcher: tell it about changes the firmware made itself
     /// ([`Dispatcher::attribute_changed`]) and emit events
     /// ([`Dispatcher::emit_event`]); the node sends what follows.

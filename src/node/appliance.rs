@@ -455,13 +455,8 @@ impl<
     }
 
     fn queue_plain(&mut self, to: A, exchange: u16, message: &Message<'_>) {
-        let mut payload = [0u8; MAX_HANDSHAKE_FRAME];
-        let mut frame = [0u8; MAX_HANDSHAKE_FRAME + 16];
-        let Ok(body) = message.to_slice(&mut payload) else {
-            return;
-        };
-        let n = body.len();
-        if let Ok(len) = encode_plain(&Header::plaintext(0, exchange), &payload[..n], &mut frame) {
+        let mut frame = [0u8; MAX_HANDSHAKE_FRAME];
+        if let Ok(len) = crate::to_slice(&Header::plaintext(0, exchange), message, &mut frame) {
             self.queue(to, &frame[..len]);
         }
     }
@@ -520,7 +515,9 @@ impl<
         };
         let exchange = header.exchange;
         match (ty, message) {
-            (Ok(ty), _) if is_handshake(ty) => self.handle_handshake(from, exchange, bytes, now),
+            (Ok(ty), _) if is_handshake(ty) => {
+                self.handle_handshake(from, exchange, ty, bytes, now)
+            }
             (_, Ok(Message::Hello(hello))) => {
                 let reply = self.hello(from, &hello, now);
                 self.queue_plain(from, exchange, &Message::HelloReply(reply));
@@ -642,7 +639,7 @@ impl<
         })
     }
 
-    fn handle_handshake(&mut self, from: A, exchange: u16, bytes: &[u8], now: Instant) {
+    fn handle_handshake(&mut self, from: A, exchange: u16, ty: u32, bytes: &[u8], now: Instant) {
         if let Some(answer) = self.handshakes.lookup(from, exchange, bytes, now) {
             self.rejections.handshake_duplicates += 1;
             if !answer.is_empty() {
@@ -653,10 +650,8 @@ impl<
             }
             return;
         }
-        let is_pair_request = Frame::parse(bytes)
-            .ok()
-            .and_then(|f| Message::peek_type(f.body).ok())
-            == Some(2);
+        // A new pairing needs a free slot in the table.
+        let is_pair_request = ty == 2;
         if is_pair_request && self.sessions.is_full() {
             self.rejections.busy += 1;
             let status = StatusReport {
@@ -716,16 +711,8 @@ impl<
                         let busy = Message::Status(StatusReport {
                             status: Status::BUSY,
                         });
-                        let mut payload = [0u8; 8];
-                        if let Ok(body) = busy.to_slice(&mut payload) {
-                            let len = body.len();
-                            n = encode_plain(
-                                &Header::plaintext(0, exchange),
-                                &payload[..len],
-                                &mut answer,
-                            )
+                        n = crate::to_slice(&Header::plaintext(0, exchange), &busy, &mut answer)
                             .unwrap_or(0);
-                        }
                     }
                 }
                 ApplianceEvent::AttemptFailed(e) => self.event(Event::PairingFailed(e)),
@@ -828,10 +815,6 @@ impl<
         };
         // The phone may have moved: answer where it is now.
         self.sessions[k].peer = from;
-        let mut plain = [0u8; FRAME];
-        let len = body.len().min(FRAME);
-        plain[..len].copy_from_slice(&body[..len]);
-        let body = &plain[..len];
         let session = header.session;
         // The privilege of this request, from the store as it is now.
         let privilege = match self.store.get(&self.sessions[k].peer_static) {

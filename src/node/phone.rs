@@ -34,7 +34,7 @@ use crate::session::pairing::{DeviceId, PhonePairing};
 use crate::session::resume::PhoneResume;
 use crate::session::{SecureChannel, SessionError};
 use crate::time::{Duration, Instant};
-use crate::wire::{Flags, Frame, Header, frame::encode_plain};
+use crate::wire::{Flags, Frame, Header};
 
 use super::owned::{Invoked, OwnedEvent, OwnedRecord, fields_of};
 use super::reliable::{REQUESTS_IN_FLIGHT, Retry, SeenExchanges, is_stale};
@@ -243,14 +243,9 @@ fn random_u16<P: CryptoProvider>(p: &mut P) -> u16 {
 }
 
 fn plain_frame(exchange: u16, message: &Message<'_>) -> Vec<u8> {
-    let mut payload = [0u8; 64];
     let mut out = [0u8; 96];
-    let Ok(body) = message.to_slice(&mut payload) else {
-        return Vec::new();
-    };
-    let n = body.len();
     let header = Header::plaintext(0, exchange).with_flags(Flags::INITIATOR);
-    encode_plain(&header, &payload[..n], &mut out).map_or(Vec::new(), |len| out[..len].to_vec())
+    crate::to_slice(&header, message, &mut out).map_or(Vec::new(), |len| out[..len].to_vec())
 }
 
 impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
@@ -443,12 +438,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
     }
 
     fn draw_session(&mut self) -> u16 {
-        loop {
-            let s = random_u16(&mut self.p);
-            if s != 0 {
-                return s;
-            }
-        }
+        crate::session::random_session(&mut self.p, &|_| false)
     }
 
     fn start_hello(&mut self, purpose: Purpose, now: Instant) {
@@ -866,8 +856,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
         };
         *finish = None;
         self.heard = true;
-        let body = body.to_vec();
-        let Ok(message) = Message::from_bytes(&body) else {
+        let Ok(message) = Message::from_bytes(body) else {
             self.stats.rejected += 1;
             return;
         };
@@ -1039,8 +1028,9 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> super::Node for Phone<P, S, A
     }
 
     fn poll_transmit(&mut self, buf: &mut [u8]) -> Option<(A, usize)> {
+        // A buffer too small for the next frame leaves it queued.
+        let dst = buf.get_mut(..self.outbox.front()?.1.len())?;
         let (to, frame) = self.outbox.pop_front()?;
-        let dst = buf.get_mut(..frame.len())?;
         dst.copy_from_slice(&frame);
         Some((to, frame.len()))
     }

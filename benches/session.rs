@@ -17,13 +17,14 @@ use core::hint::black_box;
 
 use applink::crypto::spake2plus::ProverSecret;
 use applink::crypto::{CryptoProvider, Entropy, NONCE_LEN, RustCrypto};
+use applink::message::{Features, Fixed, Offer};
 use applink::session::lockout::MAX_WINDOW;
 use applink::session::pairing::{
     ApplianceEvent, ApplianceIdentity, AppliancePairing, DeviceId, PhonePairing,
 };
 use applink::session::resume::{ApplianceResume, PhoneResume};
 use applink::session::store::{MemoryStore, Pairing, PairingStore};
-use applink::session::{Role, SecureChannel, SessionKeys};
+use applink::session::{ApplianceParams, Role, SecureChannel, SessionKeys};
 use applink::time::{Duration, Instant};
 use applink::wire::{Flags, Header};
 use criterion::{BatchSize, BenchmarkGroup, Criterion, criterion_group, criterion_main};
@@ -222,6 +223,15 @@ fn channel(c: &mut Criterion) {
 }
 
 const DEVICE: DeviceId = *b"APPLNK01";
+const OFFER: Offer = Offer {
+    max_frame: 1024,
+    features: Features(0xF),
+};
+const PARAMS: ApplianceParams = ApplianceParams {
+    max_frame: 512,
+    features: Features(0xF),
+    descriptor_hash: Fixed([0; 16]),
+};
 /// The setup code's 80-byte hash output, precomputed: Argon2id is a
 /// one-off cost on the phone and is not part of the handshake measured.
 const CODE_HASH: [u8; 80] = [0x5A; 80];
@@ -234,18 +244,20 @@ fn pair(
     appl_p: &mut Provider,
     identity: &ApplianceIdentity<Provider>,
     secret: &ProverSecret<Provider>,
-    phone_public: [u8; 32],
+    phone_secret: &<Provider as CryptoProvider>::X25519Secret,
 ) -> SecureChannel {
     let now = Instant::from_secs(1);
+    let phone_public = phone_p.x25519_public(phone_secret);
     let mut appliance = AppliancePairing::new();
-    appliance.open_window(now, MAX_WINDOW);
     let mut store = MemoryStore::<2>::new();
+    appliance.open_window(&store, now, MAX_WINDOW).unwrap();
     let mut phone = PhonePairing::start(
         phone_p,
         secret.clone(),
         DEVICE,
         phone_public,
         0x0101,
+        OFFER,
         5,
         now,
     )
@@ -253,14 +265,16 @@ fn pair(
     let mut buf = [0u8; 256];
     let n = phone.poll_transmit(&mut buf).unwrap();
     appliance
-        .handle_frame(appl_p, &mut store, identity, &buf[..n], now)
+        .handle_frame(appl_p, &mut store, identity, &PARAMS, &buf[..n], now)
         .unwrap();
     let n = appliance.poll_transmit(&mut buf).unwrap();
-    phone.handle_frame(phone_p, &buf[..n], now).unwrap();
+    phone
+        .handle_frame(phone_p, phone_secret, &buf[..n], now)
+        .unwrap();
     phone.poll_event().unwrap().unwrap();
     let n = phone.poll_transmit(&mut buf).unwrap();
     appliance
-        .handle_frame(appl_p, &mut store, identity, &buf[..n], now)
+        .handle_frame(appl_p, &mut store, identity, &PARAMS, &buf[..n], now)
         .unwrap();
     match appliance.poll_event() {
         Some(ApplianceEvent::Paired { channel, .. }) => channel,
@@ -281,12 +295,21 @@ fn resume(
 ) -> SecureChannel {
     let now = Instant::from_secs(1);
     let mut appliance = ApplianceResume::new();
-    let mut phone =
-        PhoneResume::start(phone_p, phone_secret, DEVICE, phone_pairing, 0x0101, 5, now).unwrap();
+    let mut phone = PhoneResume::start(
+        phone_p,
+        phone_secret,
+        DEVICE,
+        phone_pairing,
+        0x0101,
+        OFFER,
+        5,
+        now,
+    )
+    .unwrap();
     let mut buf = [0u8; 256];
     let n = phone.poll_transmit(&mut buf).unwrap();
     appliance
-        .handle_frame(appl_p, store, identity, &buf[..n], now)
+        .handle_frame(appl_p, store, identity, &PARAMS, &buf[..n], now)
         .unwrap();
     let Some(ApplianceEvent::Resumed { channel, .. }) = appliance.poll_event() else {
         panic!("not resumed");
@@ -296,7 +319,7 @@ fn resume(
     phone
         .handle_frame(phone_p, phone_secret, &buf[..n], now)
         .unwrap();
-    phone.poll_event().unwrap().unwrap()
+    phone.poll_event().unwrap().unwrap().channel
 }
 
 /// Both sides of each handshake in memory, one function per handshake.
@@ -305,16 +328,14 @@ fn handshakes(c: &mut Criterion) {
     let mut phone_p = provider(2);
     let mut appl_p = provider(3);
     let secret = ProverSecret::from_pbkdf_output(&phone_p, &CODE_HASH).unwrap();
-    let identity = ApplianceIdentity {
-        device_id: DEVICE,
-        record: secret.verifier_record(&appl_p),
-        static_secret: appl_p.x25519_import(&[0x77; 32]),
-    };
-    let phone_public = phone_p.x25519_public(&phone_p.x25519_import(&[0x33; 32]));
-    g.bench_function(PAIRING, |b| {
-        b.iter(|| pair(&mut phone_p, &mut appl_p, &identity, &secret, phone_public))
-    });
+    let record = secret.verifier_record(&appl_p);
+    let identity =
+        ApplianceIdentity::new(&appl_p, DEVICE, record, appl_p.x25519_import(&[0x77; 32]));
     let phone_secret = phone_p.x25519_import(&[0x33; 32]);
+    let phone_public = phone_p.x25519_public(&phone_secret);
+    g.bench_function(PAIRING, |b| {
+        b.iter(|| pair(&mut phone_p, &mut appl_p, &identity, &secret, &phone_secret))
+    });
     let psk = [0x42; 32];
     let mut store = MemoryStore::<2>::new();
     store

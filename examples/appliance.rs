@@ -131,7 +131,8 @@ fn run() -> Result<(), String> {
     let mut link = UdpLink::bind(a.addr).map_err(|e| format!("{}: {e}", a.addr))?;
     let addr = link.local_addr().map_err(|e| e.to_string())?;
     let clock = Clock::new();
-    lamp.open_pairing_window(clock.now(), applink::time::Duration::from_secs(15 * 60));
+    lamp.open_pairing_window(clock.now(), applink::time::Duration::from_secs(15 * 60))
+        .map_err(|e| format!("pairing window: {e}"))?;
 
     println!("{}", label.to_qr_text(TextStyle::DarkBackground));
     println!("QR: {}", label.encode());
@@ -172,6 +173,13 @@ fn run() -> Result<(), String> {
                     println!("a phone resumed, session {session:#06x}")
                 }
                 Event::PairingFailed(e) => println!("a pairing attempt failed: {e}"),
+                Event::WindowOpened { seconds, .. } => {
+                    println!("an admin opened a pairing window for {seconds} s (one-time code)")
+                }
+                Event::PairingRemoved { .. } => println!("an admin removed a pairing"),
+                Event::RoleChanged { admin, .. } => {
+                    println!("an admin changed a phone's role (admin: {admin})")
+                }
                 Event::SessionEnded {
                     session, reason, ..
                 } => {

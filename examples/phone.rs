@@ -11,6 +11,12 @@
 //!   write EP CAP ATTR VALUE       write one attribute
 //!   invoke EP CAP CMD [F=V...]    invoke a command with named arguments
 //!   watch EP [SECONDS]            subscribe and print reports and events
+//!   share [SECONDS]               (admin) open a window for another phone and
+//!                                 print its one-time code (default 300 s)
+//!   pairings                      (admin) list the appliance's pairings
+//!   remove [KEY]                  (admin) remove the pairing whose static key
+//!                                 starts with KEY (hex); without KEY, this
+//!                                 phone's own pairing
 //! ```
 //!
 //! The phone keeps its key and pairings in `--store` (default
@@ -31,7 +37,7 @@ use applink::node::client::{Client, Notification};
 use applink::node::file_store::FileStore;
 use applink::node::owned::OwnedValue;
 use applink::node::store::PhoneStore;
-use applink::onboarding::{ManualCode, QrPayload};
+use applink::onboarding::{Discriminator, Flags, ManualCode, QrPayload, Transports};
 use applink::session::pairing::DeviceId;
 use applink::transport::udp::UdpLink;
 
@@ -67,7 +73,10 @@ fn args() -> Result<Args, String> {
         }
     }
     if a.command.is_empty() {
-        return Err("no command: discover, pair, describe, read, write, invoke or watch".into());
+        return Err(
+            "no command: discover, pair, describe, read, write, invoke, watch, share, pairings or remove"
+                .into(),
+        );
     }
     Ok(a)
 }
@@ -373,8 +382,86 @@ fn run() -> Result<(), String> {
                     Some(Notification::SessionEnded(e)) => {
                         return Err(format!("session ended: {e}"));
                     }
+                    Some(Notification::PairingAdded { peer_static, admin }) => {
+                        println!(
+                            "a phone paired: {} (admin: {admin})",
+                            hex::encode(peer_static)
+                        );
+                    }
                     None => break,
                 }
+            }
+        }
+        ["share", ref rest @ ..] => {
+            let seconds: u16 = rest
+                .first()
+                .map_or(Ok(300), |s| s.parse())
+                .map_err(|_| "seconds: a number up to 900")?;
+            let code = phone.share(seconds).map_err(|e| format!("share: {e}"))?;
+            let device_id = phone.phone().device_id().ok_or("no device id")?;
+            let info = d.device().info;
+            // The discriminator only narrows discovery; draw it from the id.
+            let disc =
+                Discriminator::new(u16::from_le_bytes([device_id[6], device_id[7]]) & 0x0FFF)
+                    .ok_or("discriminator")?;
+            let shared = QrPayload {
+                vendor_id: info.vendor.0,
+                product_id: info.product,
+                device_id,
+                discriminator: disc,
+                setup_code: code,
+                transports: Transports::UDP,
+                flags: Flags::ONE_TIME,
+            };
+            println!("window open for {seconds} s for one new phone");
+            println!("QR: {}", shared.encode());
+            println!("manual code: {}", shared.manual_code().encode());
+        }
+        ["pairings"] => {
+            let me = phone.phone().public_key();
+            for (key, admin) in phone
+                .list_pairings()
+                .map_err(|e| format!("pairings: {e}"))?
+            {
+                let role = if admin { "admin" } else { "user" };
+                let this = if key == me { " (this phone)" } else { "" };
+                println!("{} {role}{this}", hex::encode(key));
+            }
+        }
+        ["remove", ref rest @ ..] => {
+            let me = phone.phone().public_key();
+            let target = match rest.first() {
+                None => me,
+                Some(prefix) => {
+                    let all = phone
+                        .list_pairings()
+                        .map_err(|e| format!("pairings: {e}"))?;
+                    let hits: Vec<_> = all
+                        .iter()
+                        .filter(|(k, _)| hex::encode(k).starts_with(&prefix.to_lowercase()))
+                        .collect();
+                    match hits[..] {
+                        [(k, _)] => *k,
+                        [] => return Err(format!("no pairing's key starts with {prefix}")),
+                        _ => return Err(format!("{prefix} names more than one pairing")),
+                    }
+                }
+            };
+            phone
+                .remove_pairing(target)
+                .map_err(|e| format!("remove: {e}"))?;
+            println!("removed {}", hex::encode(target));
+            if target == me {
+                // This phone's own pairing: its session ended with it.
+                let ids = phone.phone().store().appliances();
+                if let Some(id) = ids.first() {
+                    phone
+                        .phone_mut()
+                        .store_mut()
+                        .remove_appliance(id)
+                        .map_err(|e| e.to_string())?;
+                }
+                return Ok(());
             }
         }
         _ => {

@@ -27,7 +27,7 @@ fn main() -> Result<(), Box<dyn core::error::Error>> {
     let store = MemoryStore::<4>::new();
     let mut lamp = Appliance::for_device(crypto, identity, store, info, &mut endpoints)?;
     let (mut link, clock) = (UdpLink::bind(&addr)?, Clock::new());
-    lamp.open_pairing_window(clock.now(), applink::time::Duration::from_secs(900));
+    lamp.open_pairing_window(clock.now(), applink::time::Duration::from_secs(900))?;
     println!("lamp on {addr}: pair with code 3141-5926");
     Err(serve(&mut lamp, &mut link, &clock).into())
 }

@@ -181,7 +181,8 @@ fn serve_lamp() -> Served {
         let mut lamp = lamp_at::<SocketAddr>(lamp_devices(), 5, ApplianceConfig::default(), None);
         let mut link = UdpLink::bind("127.0.0.1:0").unwrap();
         let clock = Clock::new();
-        lamp.open_pairing_window(clock.now(), applink::time::Duration::from_secs(300));
+        lamp.open_pairing_window(clock.now(), applink::time::Duration::from_secs(300))
+            .expect("an unpaired appliance opens its window");
         let hash = lamp.dispatcher().descriptor_hash();
         tx.send((link.local_addr().unwrap(), lamp.device_id(), hash))
             .unwrap();

@@ -43,7 +43,11 @@ fn every_message() -> Vec<(String, Vec<u8>)> {
         })
         .collect();
     let types: std::collections::BTreeSet<_> = all.iter().map(|(n, _)| n.clone()).collect();
-    assert_eq!(types.len(), 25, "every message type is covered");
+    assert_eq!(
+        types.len(),
+        applink::message::MESSAGE_TYPES as usize,
+        "every message type is covered"
+    );
     all
 }
 
@@ -58,9 +62,14 @@ fn appliance_idle_takes_only_pairing_and_resumption_requests() {
     let log = Log::default();
     let mut a = appliance(recording("appliance", &log));
     for (name, frame) in every_message() {
-        let r = a
-            .handshake
-            .handle_frame(&mut a.p, &mut a.store, &a.identity, &frame, NOW);
+        let r = a.handshake.handle_frame(
+            &mut a.p,
+            &mut a.store,
+            &a.identity,
+            &cases::PARAMS,
+            &frame,
+            NOW,
+        );
         let mut out = [0u8; 256];
         let answer = a.handshake.poll_transmit(&mut out);
         match name.as_str() {
@@ -87,13 +96,15 @@ fn pairing_survives_every_message_in_every_state() {
     let mut a = appliance(recording("appliance", &log));
     let mut phone_p = recording("phone", &log);
     let w = ProverSecret::from_pbkdf_output(&phone_p, &cases::secret(SETUP_CODE)).unwrap();
-    let public = phone_p.x25519_public(&phone_p.x25519_import(&PHONE_STATIC));
+    let phone_secret = phone_p.x25519_import(&PHONE_STATIC);
+    let public = phone_p.x25519_public(&phone_secret);
     let mut phone = PhonePairing::start(
         &mut phone_p,
         w,
         DEVICE_ID,
         public,
         PHONE_SESSION,
+        cases::OFFER,
         0x0100,
         NOW,
     )
@@ -106,7 +117,7 @@ fn pairing_survives_every_message_in_every_state() {
         if matches!(name.as_str(), "PairChallenge" | "HelloReply" | "Status") {
             continue; // taken: they end the attempt (checked in the unit tests)
         }
-        let r = phone.handle_frame(&phone_p, &on_exchange(frame, 0x0100), NOW);
+        let r = phone.handle_frame(&phone_p, &phone_secret, &on_exchange(frame, 0x0100), NOW);
         assert!(is_unexpected(&r, Expected::PairChallenge), "{name}: {r:?}");
         assert!(phone.poll_event().is_none() && phone.poll_transmit(&mut [0; 256]).is_none());
     }
@@ -124,9 +135,14 @@ fn pairing_survives_every_message_in_every_state() {
                 continue;
             }
             let frame = on_exchange(frame, exchange);
-            let r = a
-                .handshake
-                .handle_frame(&mut a.p, &mut a.store, &a.identity, &frame, NOW);
+            let r = a.handshake.handle_frame(
+                &mut a.p,
+                &mut a.store,
+                &a.identity,
+                &cases::PARAMS,
+                &frame,
+                NOW,
+            );
             let answer = a.handshake.poll_transmit(&mut [0; 256]);
             match name.as_str() {
                 "PairRequest" => assert_eq!(r, Err(SessionError::Busy)),
@@ -143,7 +159,9 @@ fn pairing_survives_every_message_in_every_state() {
     }
 
     // The genuine flights still pair.
-    phone.handle_frame(&phone_p, &challenge, NOW).unwrap();
+    phone
+        .handle_frame(&phone_p, &phone_secret, &challenge, NOW)
+        .unwrap();
     let paired = phone.poll_event().unwrap().unwrap();
     let finish = take(&mut |b| phone.poll_transmit(b));
     assert!(a.handle(&finish, NOW).is_none());
@@ -154,7 +172,7 @@ fn pairing_survives_every_message_in_every_state() {
 
     // Phone, done: everything is unexpected.
     for (name, frame) in &all {
-        let r = phone.handle_frame(&phone_p, frame, NOW);
+        let r = phone.handle_frame(&phone_p, &phone_secret, frame, NOW);
         assert!(is_unexpected(&r, Expected::Nothing), "{name}: {r:?}");
         assert!(phone.poll_transmit(&mut [0; 256]).is_none());
     }
@@ -175,6 +193,7 @@ fn resumption_survives_every_message(
         DEVICE_ID,
         &mut pairing,
         PHONE_SESSION,
+        cases::OFFER,
         0x0102,
         NOW,
     )

@@ -132,7 +132,11 @@ fn session_from(t: &Json, index: usize) -> u16 {
     let raw = bytes(&t["frames"][index]["hex"]);
     match applink::from_bytes(&raw).unwrap().1 {
         Message::PairChallenge(c) => c.session,
-        Message::ResumeReply(r) => r.session,
+        // Sealed in message 2: the transcript lists its payload.
+        Message::ResumeReply(_) => {
+            let payload = bytes(&t["noise"]["message_2_payload"]);
+            u16::from_le_bytes([payload[0], payload[1]])
+        }
         other => panic!("no session in {other:?}"),
     }
 }

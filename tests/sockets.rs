@@ -32,7 +32,8 @@ fn serve<L: Link<Addr = core::net::SocketAddr>>(mut link: L, commands: mpsc::Rec
     let devices = lamp_devices();
     let mut lamp = lamp_at(devices, 9, ApplianceConfig::default(), Some(CODE));
     let clock = Clock::new();
-    lamp.open_pairing_window(clock.now(), applink::time::Duration::from_secs(300));
+    lamp.open_pairing_window(clock.now(), applink::time::Duration::from_secs(300))
+        .expect("an unpaired appliance opens its window");
     let end = Instant::now() + Duration::from_secs(60);
     while Instant::now() < end {
         match commands.try_recv() {

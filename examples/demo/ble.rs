@@ -174,7 +174,8 @@ fn story(link: &mut Link<'_, Ble>, factory: &Factory) -> Measured {
     println!("   {} ms one way, on simulated time", ONE_WAY.millis());
     let now = link.now();
     link.appliance
-        .open_pairing_window(now, Duration::from_secs(900));
+        .open_pairing_window(now, Duration::from_secs(900))
+        .expect("a new appliance opens its window");
     let hash = link.appliance.dispatcher().descriptor_hash();
     let ad = Advertisement::unpaired(Model::of(&INFO), DEVICE_ID, DISCRIMINATOR, &hash, true);
     let data = ad.to_bytes();

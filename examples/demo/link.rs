@@ -236,6 +236,12 @@ impl<'a, M: Medium> Link<'a, M> {
         self.asked_for(addr, id, "Describe")
     }
 
+    /// Names an admin request the phone at `addr` made by itself (share,
+    /// remove), so its frames are labelled.
+    pub fn asked_for_admin(&mut self, addr: M::Addr, id: RequestId) {
+        self.asked_for(addr, id, "Admin");
+    }
+
     fn asked_for(&mut self, addr: M::Addr, id: RequestId, what: &'static str) -> RequestId {
         self.collect(addr);
         // Answered at once (a cached descriptor): nothing goes on the air.
@@ -537,7 +543,8 @@ impl<'a, M: Medium> Link<'a, M> {
                 Ok(Reply::Invoked(_)) => "InvokeReply",
                 Ok(Reply::Subscribed { .. }) => "SubscribeReply",
                 Ok(Reply::Pong) => "Pong",
-                Ok(Reply::Unsubscribed) | Err(_) => "Status",
+                Ok(Reply::Pairings { .. }) => "PairingList",
+                Ok(Reply::Unsubscribed | Reply::Administered) | Err(_) => "Status",
             }),
             _ => None,
         });

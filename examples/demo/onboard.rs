@@ -103,7 +103,8 @@ pub fn run(link: &mut Link<'_, Udp>, factory: &Factory) -> Onboarded {
     );
     let now = link.now();
     link.appliance
-        .open_pairing_window(now, Duration::from_secs(900));
+        .open_pairing_window(now, Duration::from_secs(900))
+        .expect("a new appliance opens its window");
     let hash = link.appliance.dispatcher().descriptor_hash();
     let model = Model::of(&INFO);
     let ad = Advertisement::unpaired(model, DEVICE_ID, DISCRIMINATOR, &hash, true);

@@ -4,23 +4,29 @@
 //! The appliance holds only what the factory wrote: the SPAKE2+ verifier
 //! of its setup code (never the code) and its static X25519 key.
 //!
-//! - A typo: bob types the manual code with two digits swapped; the check
-//!   digit catches it on the phone, nothing is sent.
-//! - A wrong code: bob tries a guess; the appliance refuses it at once (one
-//!   round trip, a typed error, never a timeout) and counts the attempt.
-//! - bob types the manual code right. It carries no device id, so his
-//!   phone asks Hello first: one round trip more than with the QR code.
+//! - The pairing button: pressed again now that alice owns the appliance,
+//!   it opens nothing (only an appliance without pairings takes it).
+//! - Sharing: alice, the admin, draws a one-time code on her phone and asks
+//!   the appliance, over her secured session, to open a window for it; the
+//!   appliance keeps only its verifier, for the window only.
+//! - A typo: bob types the one-time manual code with two digits swapped;
+//!   the check digit catches it on the phone, nothing is sent.
+//! - A wrong code: bob tries a guess; it is refused with a typed error,
+//!   never a timeout, after the 2 s an unauthenticated refusal is given in
+//!   case a genuine answer is on its way (a forged one must not end a real
+//!   attempt), and the attempt is counted.
+//! - bob types the one-time manual code right. It carries no device id, so
+//!   his phone asks Hello first: one round trip more than with a QR code.
+//!   alice's phone is told a phone paired.
 //! - Resumption: alice closes her session and resumes at the address she
 //!   kept, in one round trip (fresh keys from new ephemeral X25519
 //!   exchanges), her command right behind the ResumeReply; her phone takes
-//!   the descriptor from its cache without asking.
+//!   the descriptor from its cache without asking (the hash came sealed).
 //! - Replay: an eavesdropper on the path recorded alice's sealed Invoke
 //!   and sends it again; the appliance counts a replayed counter and the
 //!   lamp does not toggle.
-//! - Revocation: the appliance removes bob's pairing; his session is closed
-//!   at once and his next attempt is told to pair again (`NeedsPairing`).
-//! - Sharing by a one-time code needs admin operations on the wire that do
-//!   not exist yet: skipped, and said so.
+//! - Revocation: alice removes bob's pairing from her phone; his session
+//!   is closed at once and his next attempt is told to pair again.
 
 use core::net::SocketAddr;
 
@@ -28,7 +34,7 @@ use applink::crypto::setup_code::SetupCode;
 use applink::interaction::clients::OnOff;
 use applink::node::store::PhoneStore;
 use applink::node::{NodeError, Reply};
-use applink::onboarding::ManualCode;
+use applink::onboarding::{Flags, ManualCode};
 use applink::session::store::PairingStore;
 use applink::time::Duration;
 
@@ -47,43 +53,68 @@ fn swap_two(code: &str) -> String {
 /// Runs part 3 on the appliance of part 2, alice paired with it.
 pub fn run(link: &mut Link<'_, Udp>, factory: &Factory, firmware: &Firmware, alice: SocketAddr) {
     let at = link.appliance_addr;
-    println!("== bob: the pairing button is pressed again (alice's pairing closed the window);");
-    println!("   bob has no camera and types the manual code, two digits swapped");
-    let bob = link.add_phone("bob");
+    println!("== the pairing button is pressed again, now that alice owns the appliance");
     let now = link.now();
-    link.appliance
-        .open_pairing_window(now, Duration::from_secs(300));
-    let manual = factory.label.manual_code().to_string();
+    let refused = link
+        .appliance
+        .open_pairing_window(now, Duration::from_secs(300))
+        .expect_err("an owned appliance takes no button press");
+    println!("             refused: {refused}: after the first pairing an admin opens windows");
+
+    println!("\n== alice (admin) shares the appliance: a one-time code, a window for it");
+    link.begin("share (one-time code)");
+    let now = link.now();
+    let (id, code) = link
+        .phone(alice)
+        .share(300, now)
+        .expect("alice is connected");
+    link.asked_for_admin(alice, id);
+    let shared = link.wait(alice, id);
+    link.end();
+    assert!(matches!(shared, Ok(Reply::Administered)), "{shared:?}");
+    let mut one_time = factory.label;
+    one_time.setup_code = code;
+    one_time.flags = Flags::ONE_TIME;
+    let manual = one_time.manual_code().to_string();
+    println!(
+        "             alice's phone shows QR {} and manual code {manual}",
+        one_time.encode()
+    );
+    println!("             (the appliance keeps its verifier only while the window is open)");
+
+    println!("\n== bob has no camera and types the manual code, two digits swapped");
+    let bob = link.add_phone("bob");
     let typo = swap_two(&manual);
     let e = ManualCode::parse(&typo).expect_err("a typo");
     println!("             {typo}: refused on the phone, nothing sent: OnboardingError::{e:?}");
 
-    println!("\n== bob tries a guessed code instead, with the device id: 3141-5927");
+    println!("\n== bob tries a guessed code instead, with the device id");
     link.begin("a wrong code refused");
-    let mut guess = factory.label;
-    guess.setup_code = SetupCode::parse("3141-5927").expect("not trivial");
+    let mut guess = one_time;
+    guess.setup_code = SetupCode::parse("2718-2818").expect("not trivial");
     pair_with_qr(link, bob, at, &guess);
     let e = link.handshake(bob).expect_err("a wrong code fails");
-    // Bob's phone tells the appliance too.
-    link.run_for(Duration::from_millis(20));
     link.end();
     println!(
-        "             bob's phone says: {e}; failed attempts counted on the appliance: {}",
+        "             bob's phone says: {e}; failed attempts since the last pairing: {}",
         link.appliance.store().lifetime_failures()
     );
 
-    println!("\n== bob types the manual code right: {manual}; no device id in it, so Hello first");
-    link.begin("pair (manual code) + Invoke");
+    println!(
+        "\n== bob types the one-time manual code right: {manual}; no device id in it, so Hello first"
+    );
+    link.begin("pair (one-time manual code) + Invoke");
     let copies = link.appliance.rejections().handshake_duplicates;
-    let code = ManualCode::parse(&manual).expect("the label's own code");
+    let code = ManualCode::parse(&manual).expect("alice's phone made it");
     let digits = String::from_utf8_lossy(code.setup_code.as_bytes()).into_owned();
     let now = link.now();
     link.phone(bob)
         .pair_with_code(at, &digits, None, now)
         .expect("eight digits");
     let toggle = link.request(bob, &OnOff::new(LAMP).toggle().message());
-    link.handshake(bob).expect("the right code pairs");
+    link.handshake(bob).expect("the one-time code pairs");
     link.wait(bob, toggle).expect("toggled");
+    link.run_for(Duration::from_millis(20));
     link.end();
     if link.appliance.rejections().handshake_duplicates > copies {
         println!(
@@ -135,11 +166,18 @@ pub fn run(link: &mut Link<'_, Udp>, factory: &Factory, firmware: &Firmware, ali
         link.appliance.sessions().count()
     );
 
-    println!("\n== the appliance removes bob's pairing (its owner revoked him)");
+    println!("\n== alice removes bob's pairing from her phone (she revoked him)");
     link.begin("revoke bob, his next attempt");
     let key = link.phone(bob).public_key();
-    let existed = link.appliance.remove_pairing(&key).expect("a RAM store");
-    println!("             bob's pairing existed: {existed}; his session is closed at once:");
+    let now = link.now();
+    let id = link
+        .phone(alice)
+        .remove_pairing(key, now)
+        .expect("connected");
+    link.asked_for_admin(alice, id);
+    let removed = link.wait(alice, id);
+    assert!(matches!(removed, Ok(Reply::Administered)), "{removed:?}");
+    println!("             removed; bob's session is closed at once:");
     link.print_appliance_events();
     link.run_for(Duration::from_millis(20));
     let now = link.now();
@@ -153,11 +191,6 @@ pub fn run(link: &mut Link<'_, Udp>, factory: &Factory, firmware: &Firmware, ali
     assert_eq!(e, NodeError::NeedsPairing);
     println!("             bob's phone says: {e}; his toggle: {r:?}");
 
-    println!(
-        "\n== (skipped) an admin shares the appliance with a second phone by a one-time code:"
-    );
-    println!("   the admin operations on the wire (open a window for another phone, hand out the");
-    println!("   code) do not exist yet (the security issue); nothing is faked here");
     println!("\nalice goes on:");
     link.ask(alice, &OnOff::new(LAMP).toggle().message())
         .expect("toggled");

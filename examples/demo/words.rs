@@ -42,6 +42,9 @@ impl<A: Eq + Hash> Words<A> {
             PhoneEvent::Paired { .. } => "paired and stored: the session is up".into(),
             PhoneEvent::Resumed { .. } => "resumed: the session is up".into(),
             PhoneEvent::HandshakeFailed(e) => format!("handshake failed: {e}"),
+            PhoneEvent::PairingAdded { admin, .. } => {
+                format!("told: another phone paired (admin: {admin})")
+            }
             PhoneEvent::Reply { id, result } => match result {
                 Ok(Reply::Descriptor(d)) => format!(
                     "the last chunk: {} bytes, hash {:?} verified",
@@ -192,6 +195,11 @@ pub fn appliance_event(e: &Event) -> String {
         }
         Event::Resumed { session, .. } => format!("resumed, session {session:#06x}"),
         Event::PairingFailed(e) => format!("attempt failed: {e}"),
+        Event::WindowOpened { seconds, .. } => {
+            format!("an admin opened a {seconds} s window for a one-time code")
+        }
+        Event::PairingRemoved { .. } => "an admin removed a pairing".into(),
+        Event::RoleChanged { admin, .. } => format!("a role changed (admin: {admin})"),
         Event::SessionEnded {
             session, reason, ..
         } => format!("session {session:#06x} ended: {reason:?}"),

@@ -74,7 +74,8 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let mut now = Instant::from_secs(1);
-    lamp.open_pairing_window(now, Duration::from_secs(600));
+    lamp.open_pairing_window(now, Duration::from_secs(600))
+        .expect("an unpaired appliance opens its window");
     let q = InsecureTestCrypto::from_seed([2; 32]);
     let secret = ProverSecret::from_pbkdf_output(&q, &RIGHT).expect("a secret");
     let Ok(mut phone) = Phone::<_, _, u8>::new(q, MemoryPhoneStore::default()) else {

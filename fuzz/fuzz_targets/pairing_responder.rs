@@ -113,9 +113,13 @@ fuzz_target!(|data: &[u8]| {
                     ph.machine.handle_timeout(now);
                 }
             }
-            _ => appliance
-                .machine
-                .open_window(now, Duration::from_secs(60 * u64::from(arg))),
+            _ => {
+                let _ = appliance.machine.open_window(
+                    &appliance.store,
+                    now,
+                    Duration::from_secs(60 * u64::from(arg)),
+                );
+            }
         }
 
         if let Some(frame) = &delivered {

@@ -62,7 +62,7 @@ fn deliver_to_appliance(
 ) -> (Option<Vec<u8>>, Option<SecureChannel>) {
     let phone_key = public_of(&PHONE_STATIC);
     let before = store.get(&phone_key).map(|q| q.resume_counter).unwrap_or(0);
-    let _ = handshake.handle_frame(p, store, identity, frame, now);
+    let _ = handshake.handle_frame(p, store, identity, &applink_fuzz::pairing::PARAMS, frame, now);
     let after = store.get(&phone_key).map(|q| q.resume_counter).unwrap_or(0);
     assert!(after >= before, "the stored guard went down");
     let mut buf = [0u8; 256];
@@ -127,6 +127,7 @@ fuzz_target!(|data: &[u8]| {
                     DEVICE,
                     &mut phone_pairing,
                     session,
+                    applink_fuzz::pairing::OFFER,
                     u16::from(arg),
                     now,
                 ) {
@@ -213,7 +214,8 @@ fuzz_target!(|data: &[u8]| {
                     a.outcomes += 1;
                     assert_eq!(a.outcomes, 1, "a second outcome");
                     assert_eq!(a.machine.poll_timeout(), None);
-                    if let Ok(mut phone_channel) = outcome {
+                    if let Ok(resumed) = outcome {
+                        let mut phone_channel = resumed.channel;
                         assert!(
                             genuine && answers == a.request,
                             "resumed on a reply to another request"

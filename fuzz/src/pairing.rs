@@ -9,7 +9,8 @@ use std::sync::OnceLock;
 
 use applink::crypto::spake2plus::{ProverSecret, VerifierRecord};
 use applink::crypto::{CryptoProvider, InsecureTestCrypto};
-use applink::session::SessionError;
+use applink::message::{Features, Fixed, Offer};
+use applink::session::{ApplianceParams, SessionError};
 use applink::session::lockout::MAX_WINDOW;
 use applink::session::pairing::{ApplianceIdentity, AppliancePairing, DeviceId, PhonePairing};
 use applink::session::store::MemoryStore;
@@ -58,12 +59,26 @@ pub fn public_of(secret: &[u8; 32]) -> [u8; 32] {
 
 /// What the appliance holds from manufacture.
 pub fn appliance_identity(p: &InsecureTestCrypto) -> ApplianceIdentity<InsecureTestCrypto> {
-    ApplianceIdentity {
-        device_id: DEVICE,
-        record: secrets().record.clone(),
-        static_secret: p.x25519_import(&APPLIANCE_STATIC),
-    }
+    ApplianceIdentity::new(
+        p,
+        DEVICE,
+        secrets().record.clone(),
+        p.x25519_import(&APPLIANCE_STATIC),
+    )
 }
+
+/// What the fuzzed phones offer.
+pub const OFFER: Offer = Offer {
+    max_frame: 1024,
+    features: Features(0xF),
+};
+
+/// What the fuzzed appliance seals about itself.
+pub const PARAMS: ApplianceParams = ApplianceParams {
+    max_frame: 512,
+    features: Features(0xF),
+    descriptor_hash: Fixed([0; 16]),
+};
 
 /// An appliance with its pairing window open, its store and its provider.
 pub struct Appliance {
@@ -84,19 +99,22 @@ impl Appliance {
         let p = InsecureTestCrypto::from_seed([seed; 32]);
         let identity = appliance_identity(&p);
         let mut machine = AppliancePairing::new();
-        machine.open_window(now, MAX_WINDOW);
+        let store = MemoryStore::new();
+        machine
+            .open_window(&store, now, MAX_WINDOW)
+            .expect("an empty store takes the window");
         Appliance {
             p,
             identity,
             machine,
-            store: MemoryStore::new(),
+            store,
         }
     }
 
     /// Hands a frame to the state machine.
     pub fn handle(&mut self, bytes: &[u8], now: Instant) -> Result<(), SessionError> {
         self.machine
-            .handle_frame(&mut self.p, &mut self.store, &self.identity, bytes, now)
+            .handle_frame(&mut self.p, &mut self.store, &self.identity, &PARAMS, bytes, now)
     }
 
     /// The frame it has to send, if any.
@@ -134,7 +152,8 @@ impl Phone {
             secrets().wrong.clone()
         };
         let public = public_of(&PHONE_STATIC);
-        let machine = PhonePairing::start(&mut p, secret, DEVICE, public, session, exchange, now)?;
+        let machine =
+            PhonePairing::start(&mut p, secret, DEVICE, public, session, OFFER, exchange, now)?;
         Ok(Phone {
             p,
             machine,
@@ -144,7 +163,8 @@ impl Phone {
 
     /// Hands a frame to the attempt.
     pub fn handle(&mut self, bytes: &[u8], now: Instant) -> Result<(), SessionError> {
-        self.machine.handle_frame(&self.p, bytes, now)
+        let secret = self.p.x25519_import(&PHONE_STATIC);
+        self.machine.handle_frame(&self.p, &secret, bytes, now)
     }
 
     /// The frame it has to send, if any.

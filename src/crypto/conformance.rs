@@ -348,7 +348,14 @@ pub fn noise_ikpsk2<P: CryptoProvider>(p: &P) -> Result<(), Failure> {
     check(n == m0.len() && m0 == v::MESSAGE_0, name)?;
     let mut payload = [0u8; 32];
     let (responder, n) = ok(
-        noise::Responder::read_message_1(p, v::PROLOGUE, &r_s, &v::MESSAGE_0, &mut payload),
+        noise::Responder::read_message_1(
+            p,
+            v::PROLOGUE,
+            &r_s,
+            &p.x25519_public(&r_s),
+            &v::MESSAGE_0,
+            &mut payload,
+        ),
         name,
     )?;
     check(&payload[..n] == v::PAYLOAD_0, name)?;

@@ -328,17 +328,19 @@ impl Responder {
     /// Reads message 1, writing its payload into `payload_out`; returns the
     /// responder and the payload length. The initiator's static key is
     /// [`remote_static`](Self::remote_static): look its PSK up from it.
+    /// `s_public` is the public key of `s`, computed once by the caller.
     pub fn read_message_1<P: CryptoProvider>(
         p: &P,
         prologue: &[u8],
         s: &P::X25519Secret,
+        s_public: &[u8; DH_LEN],
         message: &[u8],
         payload_out: &mut [u8],
     ) -> Result<(Self, usize), CryptoError> {
         if message.len() < MESSAGE_1_OVERHEAD {
             return Err(CryptoError::InvalidLength);
         }
-        let mut sym = initial(p, prologue, &p.x25519_public(s));
+        let mut sym = initial(p, prologue, s_public);
         let re = key32(&message[..DH_LEN])?;
         mix_ephemeral(&mut sym, p, &re)?;
         sym.mix_key(p, &p.x25519(s, &re)?)?;
@@ -431,7 +433,9 @@ mod tests {
         let k = keys(&mut p);
         let (init, m1, k) = message_1(&p, k);
         let mut got = [0u8; 8];
-        let (resp, n) = Responder::read_message_1(&p, b"pro", &k.r_s, &m1, &mut got).unwrap();
+        let (resp, n) =
+            Responder::read_message_1(&p, b"pro", &k.r_s, &p.x25519_public(&k.r_s), &m1, &mut got)
+                .unwrap();
         assert_eq!(&got[..n], b"guard-01");
         assert_eq!(resp.remote_static(), &p.x25519_public(&k.i_s));
         let mut m2 = [0u8; 64];
@@ -454,19 +458,40 @@ mod tests {
         let (init, m1, k) = message_1(&p, k);
         let mut got = [0u8; 8];
         assert_eq!(
-            Responder::read_message_1(&p, b"prX", &k.r_s, &m1, &mut got).err(),
+            Responder::read_message_1(&p, b"prX", &k.r_s, &p.x25519_public(&k.r_s), &m1, &mut got)
+                .err(),
             Some(CryptoError::Authentication)
         );
         for i in [0, 40, 103] {
             let mut bad = m1;
             bad[i] ^= 1;
-            assert!(Responder::read_message_1(&p, b"pro", &k.r_s, &bad, &mut got).is_err());
+            assert!(
+                Responder::read_message_1(
+                    &p,
+                    b"pro",
+                    &k.r_s,
+                    &p.x25519_public(&k.r_s),
+                    &bad,
+                    &mut got
+                )
+                .is_err()
+            );
         }
         assert_eq!(
-            Responder::read_message_1(&p, b"pro", &k.r_s, &m1[..70], &mut got).err(),
+            Responder::read_message_1(
+                &p,
+                b"pro",
+                &k.r_s,
+                &p.x25519_public(&k.r_s),
+                &m1[..70],
+                &mut got
+            )
+            .err(),
             Some(CryptoError::InvalidLength)
         );
-        let (resp, _) = Responder::read_message_1(&p, b"pro", &k.r_s, &m1, &mut got).unwrap();
+        let (resp, _) =
+            Responder::read_message_1(&p, b"pro", &k.r_s, &p.x25519_public(&k.r_s), &m1, &mut got)
+                .unwrap();
         let mut m2 = [0u8; 48];
         let (_, n2) = resp
             .write_message_2(&p, &k.r_e, &[9; 32], &[], &mut m2)
@@ -499,7 +524,8 @@ mod tests {
         m1[..32].copy_from_slice(&[0; 32]);
         let mut got = [0u8; 8];
         assert_eq!(
-            Responder::read_message_1(&p, b"pro", &k.r_s, &m1, &mut got).err(),
+            Responder::read_message_1(&p, b"pro", &k.r_s, &p.x25519_public(&k.r_s), &m1, &mut got)
+                .err(),
             Some(CryptoError::LowOrderKey)
         );
     }

@@ -80,6 +80,32 @@ impl SetupCode {
     pub fn as_bytes(&self) -> &[u8; 8] {
         &self.0
     }
+
+    /// A uniformly drawn code that these rules accept: for the factory's
+    /// per-unit codes and an admin's one-time codes.
+    pub fn random<P: super::CryptoProvider>(p: &mut P) -> SetupCode {
+        loop {
+            let mut b = [0u8; 4];
+            p.random_bytes(&mut b);
+            // Rejection sampling keeps the eight digits uniform.
+            let n = u32::from_le_bytes(b);
+            if n >= 4_200_000_000 {
+                continue;
+            }
+            let mut n = n % 100_000_000;
+            let mut digits = [0u8; 8];
+            for d in digits.iter_mut().rev() {
+                *d = b'0' + (n % 10) as u8;
+                n /= 10;
+            }
+            if let Ok(code) = core::str::from_utf8(&digits)
+                .map_err(|_| ())
+                .and_then(|s| SetupCode::parse(s).map_err(|_| ()))
+            {
+                return code;
+            }
+        }
+    }
 }
 
 /// Derives the 80-byte `w0s || w1s` from a setup code with Argon2id. For

@@ -29,6 +29,7 @@ enum Expect {
     Subscribe(EndpointId, Option<CapabilityId>),
     Unsubscribe(u16),
     Pong,
+    Admin,
 }
 
 /// A descriptor being fetched in chunks.
@@ -86,6 +87,10 @@ pub enum Outcome<'r> {
     Unsubscribed,
     /// A ping was answered.
     Pong,
+    /// An admin request succeeded.
+    Administered,
+    /// The pairings, answering `AdminRequest::List`.
+    Pairings(crate::message::PairingList<'r>),
     /// The appliance refused the request with this status.
     Refused(Status),
 }
@@ -160,6 +165,7 @@ impl Controller {
             Message::Subscribe(s) => Expect::Subscribe(s.endpoint, s.capability),
             Message::Unsubscribe(u) => Expect::Unsubscribe(u.subscription),
             Message::Ping(_) => Expect::Pong,
+            Message::Admin(_) => Expect::Admin,
             other => return Err(InteractionError::NotARequest(other.message_type())),
         };
         self.next_exchange = self.next_exchange.wrapping_add(1).max(1);
@@ -225,6 +231,8 @@ impl Controller {
             }
             (Expect::Descriptor, Message::Descriptor(chunk)) => self.take_chunk(chunk),
             (Expect::Pong, Message::Pong(_)) => Ok(Outcome::Pong),
+            (Expect::Admin, Message::Status(_)) => Ok(Outcome::Administered),
+            (Expect::Admin, Message::PairingList(l)) => Ok(Outcome::Pairings(*l)),
             (Expect::Read, Message::ReadReply(r)) => Ok(Outcome::Values {
                 records: r.records,
                 more: r.more,

@@ -141,6 +141,33 @@ pub struct PairRequest {
     pub session: u16,
     /// SPAKE2+ share X (uncompressed SEC1 P-256 point).
     pub share: Fixed<65>,
+    /// What the phone offers for the session; bound into the SPAKE2+
+    /// context, so a changed offer fails the confirmations.
+    pub offer: Offer,
+}
+
+/// What a phone offers for a session it opens: the frame size and the
+/// features it takes. It rides in `PairRequest` and `ResumeRequest` and is
+/// bound into their key schedules, so an on-path change is detected; the
+/// appliance's own values come back sealed (HANDSHAKE.md 2 and 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Offer {
+    /// The largest frame the phone accepts, in bytes.
+    pub max_frame: u16,
+    /// The features the phone supports.
+    pub features: Features,
+}
+
+impl Offer {
+    /// The 6 bytes bound into the handshake: `max_frame` (u16 LE) then
+    /// `features` (u32 LE).
+    pub fn binding(&self) -> [u8; 6] {
+        let mut out = [0u8; 6];
+        out[..2].copy_from_slice(&self.max_frame.to_le_bytes());
+        out[2..].copy_from_slice(&self.features.0.to_le_bytes());
+        out
+    }
 }
 
 /// Pairing, flight 2 (appliance to phone): the verifier's share and
@@ -154,8 +181,10 @@ pub struct PairChallenge {
     pub share: Fixed<65>,
     /// The verifier's key confirmation.
     pub confirm: Fixed<32>,
-    /// The appliance's X25519 static public key, sealed: 32 + 16-byte tag.
-    pub identity: Fixed<48>,
+    /// The appliance block, sealed: its X25519 static public key, its
+    /// frame size, features and descriptor hash, and the replay-guard
+    /// floor (62 bytes) + 16-byte tag (HANDSHAKE.md 2).
+    pub identity: Fixed<78>,
 }
 
 /// Pairing, flight 3 (phone to appliance): the prover's confirmation and its
@@ -168,6 +197,9 @@ pub struct PairFinish {
     pub confirm: Fixed<32>,
     /// The phone's X25519 static public key, sealed: 32 + 16-byte tag.
     pub identity: Fixed<48>,
+    /// Proof that the phone holds the secret of that key: derived from
+    /// the SPAKE2+ key and the static-static X25519 secret.
+    pub proof: Fixed<32>,
 }
 
 /// Resumption, flight 1 (phone to appliance).
@@ -182,16 +214,23 @@ pub struct ResumeRequest {
     pub identity: Fixed<48>,
     /// The sealed replay guard (an 8-byte per-pairing counter) + 16-byte tag.
     pub payload: Fixed<24>,
+    /// What the phone offers for the session; bound into the prologue.
+    pub offer: Offer,
+    /// A cheap keyed check: the first 16 bytes of HMAC-SHA256 under a key
+    /// derived from the appliance's static public key, over every byte of
+    /// the message before this field. A sender that does not know the key
+    /// costs the appliance one hash.
+    pub mac: Fixed<16>,
 }
 
 /// Resumption, flight 2 (appliance to phone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ResumeReply {
-    /// The session id the phone must use in frames to the appliance.
-    pub session: u16,
     /// The appliance's ephemeral X25519 public key.
     pub ephemeral: Fixed<32>,
-    /// The sealed empty payload: the 16-byte tag alone.
-    pub payload: Fixed<16>,
+    /// The sealed appliance block: the session id the phone must use in
+    /// frames to the appliance, the appliance's frame size, features and
+    /// descriptor hash (24 bytes) + 16-byte tag (HANDSHAKE.md 4).
+    pub payload: Fixed<40>,
 }

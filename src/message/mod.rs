@@ -38,6 +38,7 @@
 //! 4. Unknown [`Status`] codes and [`Features`] bits are carried and
 //!    ignored, never rejected.
 
+mod admin;
 mod data;
 mod handshake;
 mod ids;
@@ -45,13 +46,14 @@ mod seq;
 mod status;
 pub mod value;
 
+pub use admin::{AdminRequest, PairingAdded, PairingEntry, PairingList};
 pub use data::{
     AttributeValue, Close, Describe, DescriptorChunk, Event, Invoke, InvokeReply, Ping, Pong,
     Priority, Read, ReadReply, Record, Report, StatusReport, Subscribe, SubscribeReply,
     Unsubscribe, Write, WriteReply,
 };
 pub use handshake::{
-    DescriptorHash, Features, Hello, HelloAccept, HelloReject, HelloReply, PairChallenge,
+    DescriptorHash, Features, Hello, HelloAccept, HelloReject, HelloReply, Offer, PairChallenge,
     PairFinish, PairRequest, Purpose, ResumeReply, ResumeRequest,
 };
 pub use ids::{AttributeId, CapabilityId, CommandId, EndpointId, EventId, FieldId, VendorId};
@@ -128,10 +130,17 @@ pub enum Message<'a> {
     /// 24: a standalone acknowledgement (the frame header carries the
     /// acknowledged counter).
     Ack,
+    /// 25: a pairing administration request (secured, admin).
+    Admin(AdminRequest),
+    /// 26: the pairings, answering [`AdminRequest::List`].
+    #[serde(borrow)]
+    PairingList(PairingList<'a>),
+    /// 27: a phone paired (unsolicited, to admins).
+    PairingAdded(PairingAdded),
 }
 
 /// Number of message types this implementation knows.
-pub const MESSAGE_TYPES: u32 = 25;
+pub const MESSAGE_TYPES: u32 = 28;
 
 /// The names of the message types, indexed by type.
 pub const MESSAGE_NAMES: [&str; MESSAGE_TYPES as usize] = [
@@ -160,6 +169,9 @@ pub const MESSAGE_NAMES: [&str; MESSAGE_TYPES as usize] = [
     "Pong",
     "Close",
     "Ack",
+    "Admin",
+    "PairingList",
+    "PairingAdded",
 ];
 
 /// Everything the message layer rejects.
@@ -269,6 +281,9 @@ impl<'a> Message<'a> {
             Message::Pong(_) => 22,
             Message::Close(_) => 23,
             Message::Ack => 24,
+            Message::Admin(_) => 25,
+            Message::PairingList(_) => 26,
+            Message::PairingAdded(_) => 27,
         }
     }
 
@@ -296,8 +311,8 @@ mod tests {
     #[test]
     fn unknown_and_malformed() {
         assert_eq!(
-            Message::from_bytes(&[25]),
-            Err(MessageError::UnknownType(25))
+            Message::from_bytes(&[28]),
+            Err(MessageError::UnknownType(28))
         );
         assert_eq!(
             Message::from_bytes(&[0x80, 0x01]),
@@ -342,7 +357,11 @@ mod tests {
     #[test]
     fn names_match_types() {
         assert_eq!(Message::Ack.name(), "Ack");
-        assert_eq!(Message::Ack.message_type() + 1, MESSAGE_TYPES);
+        let last = Message::PairingAdded(PairingAdded {
+            peer: Fixed([0; 32]),
+            admin: false,
+        });
+        assert_eq!(last.message_type() + 1, MESSAGE_TYPES);
         assert_eq!(Message::Ping(Ping { nonce: 0 }).name(), "Ping");
     }
 }

@@ -87,6 +87,9 @@ statuses! {
     UNKNOWN_SESSION = 52,
     /// A resumption or secured frame failed authentication.
     AUTHENTICATION_FAILED = 53,
+    /// Pairing refused: the appliance already holds a pairing for this
+    /// phone's static key (a pairing never replaces another).
+    ALREADY_PAIRED = 54,
 }
 
 impl Status {

@@ -23,15 +23,15 @@ use crate::crypto::CryptoProvider;
 use crate::descriptor::Privilege;
 use crate::interaction::{Dispatcher, Peer, SequenceStore};
 use crate::message::{
-    Close, Features, Fixed, Hello, HelloAccept, HelloReject, HelloReply, Message, Pong, Purpose,
-    Status, StatusReport,
+    AdminRequest, Close, Features, Fixed, Hello, HelloAccept, HelloReject, HelloReply, Message,
+    Offer, PairingAdded, PairingEntry, PairingList, Pong, Purpose, Seq, Status, StatusReport,
 };
 use crate::session::channel::Ended;
-use crate::session::lockout::DISABLE_AFTER;
-use crate::session::pairing::{ApplianceEvent, ApplianceIdentity};
+use crate::session::pairing::{ApplianceEvent, ApplianceIdentity, AppliancePairing};
 use crate::session::store::PairingStore;
 use crate::session::{
-    ApplianceHandshake, Expected, MAX_HANDSHAKE_FRAME, SecureChannel, SessionError,
+    ApplianceHandshake, ApplianceParams, Expected, HANDSHAKE_TIMEOUT, MAX_HANDSHAKE_FRAME,
+    SecureChannel, SessionError,
 };
 use crate::time::{Duration, Instant};
 use crate::wire::{Flags, Frame, Header, frame::encode_plain};
@@ -60,6 +60,17 @@ pub const UNSOLICITED_LEN: usize = secured_payload(DEFAULT_FRAME);
 pub const HINT_INTERVAL: Duration = Duration::from_secs(1);
 /// The default maximum lifetime of a session.
 pub const MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
+/// How long an address whose resumption failed after its `mac` checked
+/// waits before the appliance runs another for it (each costs X25519
+/// operations; a genuine phone's never fails).
+pub const RESUME_BACKOFF: Duration = Duration::from_secs(1);
+/// The features this node supports.
+pub const FEATURES: Features = Features(
+    Features::RELIABLE.0
+        | Features::SEGMENTATION.0
+        | Features::SUBSCRIPTIONS.0
+        | Features::EVENTS.0,
+);
 
 /// How an appliance node behaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,15 +122,37 @@ pub enum Event {
         /// Its new session.
         session: u16,
     },
-    /// A paired phone resumed a session.
+    /// A paired phone resumed a session (its first authenticated frame
+    /// arrived).
     Resumed {
         /// The phone's static key.
         peer_static: [u8; 32],
         /// Its new session.
         session: u16,
     },
-    /// A pairing attempt failed (already counted against the lockout).
+    /// A pairing attempt failed.
     PairingFailed(SessionError),
+    /// An admin phone removed a pairing (its sessions ended).
+    PairingRemoved {
+        /// The removed phone's static key.
+        peer_static: [u8; 32],
+        /// The admin's static key (the phone's own for a self-removal).
+        by: [u8; 32],
+    },
+    /// An admin phone changed a pairing's role.
+    RoleChanged {
+        /// The phone's static key.
+        peer_static: [u8; 32],
+        /// Its new role.
+        admin: bool,
+    },
+    /// An admin phone opened a pairing window for a one-time code.
+    WindowOpened {
+        /// The admin's static key.
+        by: [u8; 32],
+        /// How long it stays open.
+        seconds: u16,
+    },
     /// A session ended; its subscriptions went with it.
     SessionEnded {
         /// The session.
@@ -149,6 +182,13 @@ pub struct Rejections {
     pub closed: u32,
     /// A handshake frame the handshake machines refused.
     pub handshake: u32,
+    /// A `ResumeRequest` whose `mac` did not check (one hash spent).
+    pub resume_mac: u32,
+    /// A `ResumeRequest` dropped unexamined: its address failed one less
+    /// than [`RESUME_BACKOFF`] ago.
+    pub resume_backoff: u32,
+    /// An admin request refused (not an admin, or a refused change).
+    pub admin_refused: u32,
     /// A message that is not a request where one was expected.
     pub unexpected: u32,
     /// A plaintext interaction request answered with `NEEDS_PAIRING`.
@@ -175,6 +215,11 @@ struct Session<A> {
     frame: usize,
     next_exchange: u16,
     replies: ReplyCache<REPLY_CACHE>,
+    /// False until the phone's first authenticated frame: a tentative
+    /// session replaces nothing and is the first to make room.
+    confirmed: bool,
+    /// How it started, for the event its confirmation raises.
+    resumed: bool,
 }
 
 struct Unsolicited {
@@ -224,7 +269,7 @@ struct Queued<A, const FRAME: usize> {
 /// let store = MemoryStore::<4>::new();
 /// let mut plug: Appliance<'_, _, _, _, u8> =
 ///     Appliance::new(ApplianceConfig::default(), crypto, identity, store, dispatcher);
-/// plug.open_pairing_window(Instant::ZERO, Duration::from_secs(300));
+/// plug.open_pairing_window(Instant::ZERO, Duration::from_secs(300))?;
 /// // Feed it frames with `handle_datagram`, send what `poll_transmit` yields,
 /// // call `handle_timeout` at `poll_timeout`.
 /// assert!(plug.poll_transmit(&mut [0u8; 512]).is_none());
@@ -251,6 +296,7 @@ pub struct Appliance<
     handshakes: HandshakeCache<A, HANDSHAKE_CACHE>,
     hellos: heapless::Vec<(A, u16), SESSIONS>,
     hints: heapless::Vec<(A, Instant), SESSIONS>,
+    resume_failures: heapless::Vec<(A, Instant), SESSIONS>,
     unsolicited: heapless::Vec<Unsolicited, UNSOLICITED>,
     outbox: heapless::Deque<Queued<A, FRAME>, OUTBOX>,
     events: heapless::Deque<Event, EVENTS_QUEUED>,
@@ -338,6 +384,7 @@ impl<
             handshakes: HandshakeCache::new(),
             hellos: heapless::Vec::new(),
             hints: heapless::Vec::new(),
+            resume_failures: heapless::Vec::new(),
             unsolicited: heapless::Vec::new(),
             outbox: heapless::Deque::new(),
             events: heapless::Deque::new(),
@@ -346,9 +393,58 @@ impl<
         }
     }
 
-    /// Opens the pairing window (a physical action on the appliance).
-    pub fn open_pairing_window(&mut self, now: Instant, length: Duration) {
-        self.handshake.pairing_mut().open_window(now, length);
+    /// Opens the pairing window for the printed setup code (a physical
+    /// action on the appliance). Refused with `ACCESS_DENIED` once a phone
+    /// is paired: then an admin phone opens windows, for one-time codes.
+    pub fn open_pairing_window(&mut self, now: Instant, length: Duration) -> Result<(), NodeError> {
+        self.handshake
+            .pairing_mut()
+            .open_window(&self.store, now, length)?;
+        Ok(())
+    }
+
+    /// Opens the pairing window on behalf of the admin phone `admin` for
+    /// the one-time code whose verifier record is `verifier` (what an
+    /// admin's `AdminRequest::OpenWindow` does; for an appliance whose own
+    /// interface acts for an admin). `ACCESS_DENIED` for anyone else.
+    pub fn open_pairing_window_as(
+        &mut self,
+        admin: &[u8; 32],
+        verifier: &[u8; crate::crypto::spake2plus::VERIFIER_RECORD_LEN],
+        now: Instant,
+        length: Duration,
+    ) -> Result<(), NodeError> {
+        self.handshake.pairing_mut().open_window_as(
+            &self.p,
+            &self.store,
+            admin,
+            verifier,
+            now,
+            length,
+        )?;
+        Ok(())
+    }
+
+    /// Factory reset: every session ends, every pairing is removed (the
+    /// replay-guard floor rises past their guards), the window closes. A
+    /// physical action then opens a window for the printed code.
+    pub fn factory_reset(&mut self) -> Result<(), NodeError> {
+        while !self.sessions.is_empty() {
+            self.end_session(0, EndReason::Revoked, Some(Status::ACCESS_DENIED));
+        }
+        self.handshake
+            .pairing_mut()
+            .factory_reset(&mut self.store)?;
+        Ok(())
+    }
+
+    /// What this appliance seals about itself in every handshake.
+    fn params(&self) -> ApplianceParams {
+        ApplianceParams {
+            max_frame: self.config.max_frame,
+            features: FEATURES,
+            descriptor_hash: self.dispatcher.descriptor_hash(),
+        }
     }
 
     /// The device id.
@@ -410,7 +506,7 @@ impl<
     /// sealed Close, then the session is dropped). Returns whether the
     /// pairing existed.
     pub fn remove_pairing(&mut self, peer_static: &[u8; 32]) -> Result<bool, NodeError> {
-        let existed = self.store.remove(peer_static)?;
+        let existed = AppliancePairing::remove(&mut self.store, peer_static)?;
         self.revoke(peer_static);
         Ok(existed)
     }
@@ -485,7 +581,8 @@ impl<
         let mut k = 0;
         while k < self.sessions.len() {
             let s = &mut self.sessions[k];
-            if s.channel.handle_timeout(now) {
+            let unconfirmed = !s.confirmed && now >= s.started.saturating_add(HANDSHAKE_TIMEOUT);
+            if s.channel.handle_timeout(now) || unconfirmed {
                 self.end_session(k, EndReason::IdleTimeout, None);
             } else if now >= s.started.saturating_add(self.config.max_lifetime) {
                 self.end_session(k, EndReason::Lifetime, Some(Status::TIMEOUT));
@@ -584,12 +681,8 @@ impl<
                 max: PROTOCOL_VERSION,
             });
         }
-        let failures = self.store.lifetime_failures();
         let reject = match hello.purpose {
-            Purpose::Pair if failures >= DISABLE_AFTER => {
-                Some(HelloReject::LockedOut { retry_after_s: 0 })
-            }
-            Purpose::Pair => match self.handshake.pairing().lockout().admit(now, failures) {
+            Purpose::Pair => match self.handshake.pairing().lockout().admit(now) {
                 Err(SessionError::LockedOut { retry_after_s }) => {
                     Some(HelloReject::LockedOut { retry_after_s })
                 }
@@ -627,14 +720,12 @@ impl<
                 let _ = self.hellos.push((from, frame));
             }
         }
+        let params = self.params();
         HelloReply::Accept(HelloAccept {
             version: PROTOCOL_VERSION,
-            max_frame: self.config.max_frame,
-            features: Features::RELIABLE
-                | Features::SEGMENTATION
-                | Features::SUBSCRIPTIONS
-                | Features::EVENTS,
-            descriptor_hash: self.dispatcher.descriptor_hash(),
+            max_frame: params.max_frame,
+            features: params.features,
+            descriptor_hash: params.descriptor_hash,
             device_id: Fixed(self.identity.device_id),
         })
     }
@@ -650,9 +741,11 @@ impl<
             }
             return;
         }
-        // A new pairing needs a free slot in the table.
+        // A new pairing needs a free slot in the table (a tentative
+        // session gives its slot up).
         let is_pair_request = ty == 2;
-        if is_pair_request && self.sessions.is_full() {
+        if is_pair_request && self.sessions.is_full() && !self.sessions.iter().any(|s| !s.confirmed)
+        {
             self.rejections.busy += 1;
             let status = StatusReport {
                 status: Status::BUSY,
@@ -660,21 +753,46 @@ impl<
             self.queue_plain(from, exchange, &Message::Status(status));
             return;
         }
+        // An address whose last resumption failed after its mac checked
+        // waits before it costs the appliance X25519 operations again.
+        let is_resume = ty == 5;
+        if is_resume
+            && self
+                .resume_failures
+                .iter()
+                .any(|(a, t)| *a == from && now < t.saturating_add(RESUME_BACKOFF))
+        {
+            self.rejections.resume_backoff += 1;
+            return;
+        }
         let live: heapless::Vec<u16, SESSIONS> = self
             .sessions
             .iter()
             .map(|s| s.channel.local_session())
             .collect();
+        let params = self.params();
         let result = self.handshake.handle_frame_avoiding(
             &mut self.p,
             &mut self.store,
             &self.identity,
+            &params,
             bytes,
             now,
             &|id| live.contains(&id),
         );
-        if result.is_err() {
-            self.rejections.handshake += 1;
+        match result {
+            Ok(()) => {}
+            Err(SessionError::Authentication) if is_resume => self.rejections.resume_mac += 1,
+            Err(_) => {
+                self.rejections.handshake += 1;
+                if is_resume {
+                    self.resume_failures.retain(|(a, _)| *a != from);
+                    if self.resume_failures.is_full() {
+                        self.resume_failures.remove(0);
+                    }
+                    let _ = self.resume_failures.push((from, now));
+                }
+            }
         }
         let mut answer = [0u8; MAX_HANDSHAKE_FRAME];
         let mut n = self.handshake.poll_transmit(&mut answer).unwrap_or(0);
@@ -684,28 +802,25 @@ impl<
                     channel,
                     peer_static,
                     admin,
+                    offer,
                 } => {
                     let session = channel.local_session();
-                    if self.install(from, channel, peer_static, now) {
+                    if self.install(from, channel, peer_static, offer, false, now) {
                         self.event(Event::Paired {
                             peer_static,
                             admin,
                             session,
                         });
                     }
+                    self.tell_admins(&peer_static, admin, now);
                 }
                 ApplianceEvent::Resumed {
                     channel,
                     peer_static,
+                    offer,
                     ..
                 } => {
-                    let session = channel.local_session();
-                    if self.install(from, channel, peer_static, now) {
-                        self.event(Event::Resumed {
-                            peer_static,
-                            session,
-                        });
-                    } else {
+                    if !self.install(from, channel, peer_static, offer, true, now) {
                         // No room: the reply is withheld, the phone is told.
                         self.rejections.busy += 1;
                         let busy = Message::Status(StatusReport {
@@ -729,23 +844,35 @@ impl<
         }
     }
 
-    /// Puts a new session in the table, replacing the same phone's older
-    /// session; `false` if the table is full of other phones' sessions.
+    /// Puts a new, tentative session in the table: it replaces the same
+    /// phone's older session only when its first authenticated frame
+    /// arrives. A full table makes room by dropping its oldest tentative
+    /// session; `false` if every slot holds a confirmed one.
     fn install(
         &mut self,
         from: A,
         channel: SecureChannel,
         peer_static: [u8; 32],
+        offer: Offer,
+        resumed: bool,
         now: Instant,
     ) -> bool {
-        if let Some(k) = self
-            .sessions
-            .iter()
-            .position(|s| s.peer_static == peer_static)
+        if self.sessions.is_full()
+            && let Some(k) = self
+                .sessions
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| !s.confirmed)
+                .min_by_key(|(_, s)| s.started)
+                .map(|(k, _)| k)
         {
-            self.end_session(k, EndReason::Replaced, Some(Status::SUCCESS));
+            self.end_session(k, EndReason::Replaced, None);
         }
-        let frame = self.frame_for(from);
+        // The frame size both sides take: the smaller of the phone's
+        // authenticated offer and this node's own.
+        let frame = usize::from(offer.max_frame)
+            .min(usize::from(self.config.max_frame))
+            .max(DEFAULT_FRAME);
         self.sessions
             .push(Session {
                 channel,
@@ -755,8 +882,74 @@ impl<
                 frame,
                 next_exchange: 1,
                 replies: ReplyCache::new(),
+                confirmed: false,
+                resumed,
             })
             .is_ok()
+    }
+
+    /// The first authenticated frame of a tentative session: it now
+    /// replaces the same phone's older sessions.
+    fn confirm(&mut self, k: usize) {
+        let s = &mut self.sessions[k];
+        s.confirmed = true;
+        let (id, peer_static, resumed) = (s.channel.local_session(), s.peer_static, s.resumed);
+        while let Some(old) = self
+            .sessions
+            .iter()
+            .position(|s| s.peer_static == peer_static && s.channel.local_session() != id)
+        {
+            self.end_session(old, EndReason::Replaced, Some(Status::SUCCESS));
+        }
+        if resumed {
+            self.event(Event::Resumed {
+                peer_static,
+                session: id,
+            });
+        }
+    }
+
+    /// Sends every admin's live session a `PairingAdded` notice.
+    fn tell_admins(&mut self, peer_static: &[u8; 32], admin: bool, now: Instant) {
+        let notice = Message::PairingAdded(PairingAdded {
+            peer: Fixed(*peer_static),
+            admin,
+        });
+        let mut buf = [0u8; UNSOLICITED_LEN];
+        let Ok(body) = notice.to_slice(&mut buf) else {
+            return;
+        };
+        let n = body.len();
+        let mut k = 0;
+        while k < self.sessions.len() {
+            let s = &self.sessions[k];
+            let is_admin = self.store.get(&s.peer_static).is_some_and(|p| p.admin);
+            if !s.confirmed
+                || !is_admin
+                || s.peer_static == *peer_static
+                || self.unsolicited.is_full()
+            {
+                k += 1;
+                continue;
+            }
+            let s = &mut self.sessions[k];
+            let exchange = s.next_exchange;
+            s.next_exchange = s.next_exchange.wrapping_add(1).max(1);
+            let mut random = [0u8; 2];
+            self.p.random_bytes(&mut random);
+            let mut entry = Unsolicited {
+                session: s.channel.local_session(),
+                exchange,
+                counters: heapless::Vec::new(),
+                payload: heapless::Vec::new(),
+                retry: Retry::first(now, u16::from_le_bytes(random)),
+            };
+            let _ = entry.payload.extend_from_slice(&buf[..n]);
+            if self.send_unsolicited(k, &mut entry) {
+                let _ = self.unsolicited.push(entry);
+            }
+            k += 1;
+        }
     }
 
     /// Tells a phone (at most once per [`HINT_INTERVAL`]) that the session
@@ -816,6 +1009,16 @@ impl<
         // The phone may have moved: answer where it is now.
         self.sessions[k].peer = from;
         let session = header.session;
+        if !self.sessions[k].confirmed {
+            self.confirm(k);
+        }
+        let Some(k) = self
+            .sessions
+            .iter()
+            .position(|s| s.channel.local_session() == session)
+        else {
+            return;
+        };
         // The privilege of this request, from the store as it is now.
         let privilege = match self.store.get(&self.sessions[k].peer_static) {
             Some(p) if p.admin => Privilege::Admin,
@@ -861,10 +1064,18 @@ impl<
                     self.rejections.stale += 1;
                 }
             }
+            Message::Admin(AdminRequest::List { from }) => {
+                if self.sessions[k].replies.saw(header.exchange) {
+                    self.list_pairings(k, &header, from);
+                } else {
+                    self.rejections.stale += 1;
+                }
+            }
             Message::Write(_)
             | Message::Invoke(_)
             | Message::Subscribe(_)
-            | Message::Unsubscribe(_) => {
+            | Message::Unsubscribe(_)
+            | Message::Admin(_) => {
                 let replies = &mut self.sessions[k].replies;
                 let mut cached = [0u8; super::reliable::CACHED_REPLY_LEN];
                 let found = match replies.lookup(header.exchange, body, now) {
@@ -896,12 +1107,137 @@ impl<
                         let status = Status::BUSY;
                         self.reply(k, &header, &Message::Status(StatusReport { status }));
                     }
-                    Found::New => self.dispatch(k, &header, &message, body, privilege, now, true),
+                    Found::New => match message {
+                        Message::Admin(request) => self.admin(k, &header, body, request, now),
+                        _ => self.dispatch(k, &header, &message, body, privilege, now, true),
+                    },
                 }
             }
             _ => {
                 self.rejections.unexpected += 1;
             }
+        }
+    }
+
+    /// Answers `AdminRequest::List` with as many entries as fit the frame.
+    fn list_pairings(&mut self, k: usize, header: &Header, from: u8) {
+        const MOST: usize = 8;
+        let by = self.sessions[k].peer_static;
+        let mut found = [([0u8; 32], false); MOST];
+        let from_index = usize::from(from);
+        let listed = AppliancePairing::list_pairings_as(&self.store, &by, from_index, &mut found);
+        let total = match listed {
+            Ok(total) => total,
+            Err(e) => {
+                self.rejections.admin_refused += 1;
+                let status = Status::from(e);
+                self.reply(k, header, &Message::Status(StatusReport { status }));
+                return;
+            }
+        };
+        // Each entry is 33 bytes; the list's header at most 8.
+        let room = secured_payload(self.sessions[k].frame.min(FRAME));
+        let fit = room.saturating_sub(8) / 33;
+        let count = total.saturating_sub(from_index).min(fit).min(MOST);
+        let entries: heapless::Vec<PairingEntry, MOST> = found[..count]
+            .iter()
+            .map(|(peer, admin)| PairingEntry {
+                peer: Fixed(*peer),
+                admin: *admin,
+            })
+            .collect();
+        let list = Message::PairingList(PairingList {
+            total: u8::try_from(total).unwrap_or(u8::MAX),
+            from,
+            entries: Seq::from_slice(&entries),
+        });
+        let mut payload = [0u8; FRAME];
+        if let Ok(body) = list.to_slice(&mut payload) {
+            let n = body.len();
+            self.seal_reply(k, header, &payload[..n]);
+        }
+    }
+
+    /// Runs a non-idempotent admin request from session `k`, answers it
+    /// with a `Status` (cached like any non-idempotent reply), then ends
+    /// the sessions the change affects.
+    fn admin(
+        &mut self,
+        k: usize,
+        header: &Header,
+        body: &[u8],
+        request: AdminRequest,
+        now: Instant,
+    ) {
+        let by = self.sessions[k].peer_static;
+        let mut revoke = None;
+        let outcome = match request {
+            AdminRequest::Remove { peer } => {
+                let removed = AppliancePairing::remove_pairing_as(&mut self.store, &by, &peer.0);
+                if removed == Ok(true) {
+                    revoke = Some(peer.0);
+                    self.event(Event::PairingRemoved {
+                        peer_static: peer.0,
+                        by,
+                    });
+                }
+                removed
+            }
+            AdminRequest::SetRole { peer, admin } => {
+                let changed = AppliancePairing::set_role_as(&mut self.store, &by, &peer.0, admin);
+                if changed == Ok(true) {
+                    revoke = Some(peer.0);
+                    self.event(Event::RoleChanged {
+                        peer_static: peer.0,
+                        admin,
+                    });
+                }
+                changed
+            }
+            AdminRequest::OpenWindow { seconds, verifier } => self
+                .handshake
+                .pairing_mut()
+                .open_window_as(
+                    &self.p,
+                    &self.store,
+                    &by,
+                    &verifier.0,
+                    now,
+                    Duration::from_secs(seconds.into()),
+                )
+                .map(|()| {
+                    self.event(Event::WindowOpened { by, seconds });
+                    true
+                }),
+            AdminRequest::CloseWindow => {
+                if self.store.get(&by).is_some_and(|p| p.admin) {
+                    self.handshake.pairing_mut().close_window();
+                    Ok(true)
+                } else {
+                    Err(SessionError::Refused(Status::ACCESS_DENIED))
+                }
+            }
+            AdminRequest::List { .. } => Ok(true),
+        };
+        let status = match outcome {
+            Ok(true) => Status::SUCCESS,
+            Ok(false) => Status::INVALID_STATE,
+            Err(e) => {
+                self.rejections.admin_refused += 1;
+                Status::from(e)
+            }
+        };
+        let reply = Message::Status(StatusReport { status });
+        let mut payload = [0u8; 16];
+        if let Ok(encoded) = reply.to_slice(&mut payload) {
+            let n = encoded.len();
+            self.sessions[k]
+                .replies
+                .insert(header.exchange, body, &payload[..n], now);
+            self.seal_reply(k, header, &payload[..n]);
+        }
+        if let Some(peer) = revoke {
+            self.revoke(&peer);
         }
     }
 

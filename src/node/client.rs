@@ -82,6 +82,13 @@ pub enum Notification {
     },
     /// The session ended.
     SessionEnded(NodeError),
+    /// Another phone paired with the appliance (admins are told).
+    PairingAdded {
+        /// Its static key.
+        peer_static: [u8; 32],
+        /// Whether it is an admin.
+        admin: bool,
+    },
 }
 
 /// A phone driven over `L`, with OS randomness and the system clock.
@@ -152,6 +159,9 @@ impl<S: PhoneStore, L: Link> Client<S, L> {
                 PhoneEvent::SessionEnded(e) => {
                     self.notifications.push_back(Notification::SessionEnded(e))
                 }
+                PhoneEvent::PairingAdded { peer_static, admin } => self
+                    .notifications
+                    .push_back(Notification::PairingAdded { peer_static, admin }),
                 PhoneEvent::Hello(_) => {}
             }
         }
@@ -300,6 +310,74 @@ impl<S: PhoneStore, L: Link> Client<S, L> {
         let n = self.drive(|c| c.notifications.pop_front());
         self.timeout = saved;
         n
+    }
+
+    /// The pairings the appliance holds, `(static key, admin)` (admin only).
+    pub fn list_pairings(&mut self) -> Result<Vec<([u8; 32], bool)>, ClientError> {
+        let mut all = Vec::new();
+        loop {
+            let from = u8::try_from(all.len()).unwrap_or(u8::MAX);
+            let message = Message::Admin(crate::message::AdminRequest::List { from });
+            match self.request(&message)? {
+                Reply::Pairings { total, entries, .. } => {
+                    let done =
+                        entries.is_empty() || all.len() + entries.len() >= usize::from(total);
+                    all.extend(entries);
+                    if done {
+                        return Ok(all);
+                    }
+                }
+                other => return Err(ClientError::UnexpectedReply(Box::new(other))),
+            }
+        }
+    }
+
+    /// Removes the pairing of the phone with static key `peer` (admin
+    /// only, or this phone's own); its sessions end at once.
+    pub fn remove_pairing(&mut self, peer: [u8; 32]) -> Result<(), ClientError> {
+        let message = Message::Admin(crate::message::AdminRequest::Remove {
+            peer: crate::message::Fixed(peer),
+        });
+        self.administer(&message)
+    }
+
+    /// Makes the phone with static key `peer` an admin or a user (admin
+    /// only).
+    pub fn set_role(&mut self, peer: [u8; 32], admin: bool) -> Result<(), ClientError> {
+        let message = Message::Admin(crate::message::AdminRequest::SetRole {
+            peer: crate::message::Fixed(peer),
+            admin,
+        });
+        self.administer(&message)
+    }
+
+    /// Shares the appliance with another phone: opens a pairing window of
+    /// `seconds` for a freshly drawn one-time setup code and returns the
+    /// code (admin only; see [`Phone::share`]).
+    pub fn share(
+        &mut self,
+        seconds: u16,
+    ) -> Result<crate::crypto::setup_code::SetupCode, ClientError> {
+        let now = self.clock.now();
+        let (id, code) = match self.phone.share(seconds, now) {
+            Err(NodeError::NotConnected | NodeError::SessionEnded) if self.peer.is_some() => {
+                let (to, device_id) = self.peer.ok_or(NodeError::NotConnected)?;
+                self.resume(to, device_id)?;
+                self.phone.share(seconds, self.clock.now())?
+            }
+            other => other?,
+        };
+        match self.wait(id)? {
+            Reply::Administered => Ok(code),
+            other => Err(ClientError::UnexpectedReply(Box::new(other))),
+        }
+    }
+
+    fn administer(&mut self, message: &Message<'_>) -> Result<(), ClientError> {
+        match self.request(message)? {
+            Reply::Administered => Ok(()),
+            other => Err(ClientError::UnexpectedReply(Box::new(other))),
+        }
     }
 
     /// Closes the session (a sealed Close, sent at once).

@@ -27,12 +27,12 @@ use crate::descriptor::OwnedDescriptor;
 use crate::interaction::InteractionError;
 use crate::interaction::controller::{Controller, Notice, Outcome};
 use crate::message::{
-    Describe, Features, Hello, HelloAccept, HelloReply, Message, Ping, Purpose, Read, Status,
-    Subscribe, Unsubscribe,
+    AdminRequest, Describe, Fixed, Hello, HelloAccept, HelloReply, Message, Offer, Ping, Purpose,
+    Read, Status, Subscribe, Unsubscribe,
 };
-use crate::session::pairing::{DeviceId, PhonePairing};
+use crate::session::pairing::{DeviceId, PhonePairing, status_error};
 use crate::session::resume::PhoneResume;
-use crate::session::{SecureChannel, SessionError};
+use crate::session::{ApplianceParams, SecureChannel, SessionError};
 use crate::time::{Duration, Instant};
 use crate::wire::{Flags, Frame, Header};
 
@@ -73,6 +73,18 @@ pub enum Reply {
     Unsubscribed,
     /// A ping was answered.
     Pong,
+    /// An admin request succeeded.
+    Administered,
+    /// Pairings, answering [`Phone::list_pairings`]: `(static key, admin)`
+    /// from index `from` of `total`.
+    Pairings {
+        /// How many pairings the appliance holds.
+        total: u8,
+        /// The index of the first entry.
+        from: u8,
+        /// The entries.
+        entries: Vec<([u8; 32], bool)>,
+    },
 }
 
 /// What the phone tells its application.
@@ -80,7 +92,8 @@ pub enum Reply {
 pub enum PhoneEvent {
     /// The appliance answered Hello.
     Hello(HelloAccept),
-    /// Paired and stored; a session is up.
+    /// Paired and stored: the appliance's first authenticated frame
+    /// arrived (until then a pairing is tentative and not stored).
     Paired {
         /// The appliance's device id.
         device_id: DeviceId,
@@ -116,6 +129,13 @@ pub enum PhoneEvent {
     },
     /// The session ended.
     SessionEnded(NodeError),
+    /// Another phone paired with the appliance (sent to admins).
+    PairingAdded {
+        /// Its static key.
+        peer_static: [u8; 32],
+        /// Whether it is an admin.
+        admin: bool,
+    },
 }
 
 /// Counters of what the phone saw.
@@ -166,6 +186,9 @@ enum State<P: CryptoProvider> {
         /// The PairFinish frame, until the appliance's first authenticated
         /// frame shows it arrived.
         finish: Option<Vec<u8>>,
+        /// A new pairing, stored only when the appliance's first
+        /// authenticated frame shows the appliance stored it too.
+        tentative: Option<KnownAppliance>,
     },
 }
 
@@ -183,6 +206,12 @@ enum Kind {
     Read(Vec<OwnedRecord>),
     Other,
 }
+
+/// What the phone offers in every handshake.
+const OFFER: Offer = Offer {
+    max_frame: MAX_FRAME as u16,
+    features: super::appliance::FEATURES,
+};
 
 struct Pending {
     id: RequestId,
@@ -220,6 +249,8 @@ pub struct Phone<P: CryptoProvider, S: PhoneStore, A: Address> {
     state: State<P>,
     hello: Option<Flight>,
     accepted: Option<HelloAccept>,
+    /// What the appliance sealed in this session's handshake.
+    sealed: Option<ApplianceParams>,
     frame: usize,
     controller: Controller,
     pending: BTreeMap<u16, Pending>,
@@ -272,6 +303,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
             state: State::Idle,
             hello: None,
             accepted: None,
+            sealed: None,
             frame: DEFAULT_FRAME,
             controller: Controller::new(),
             pending: BTreeMap::new(),
@@ -410,6 +442,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
             device_id,
             &mut known.pairing,
             session,
+            OFFER,
             exchange,
             now,
         )?;
@@ -431,6 +464,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
         self.peer = Some(to);
         self.state = State::Idle;
         self.hello = None;
+        self.sealed = None;
         self.heard = false;
         self.hinted = false;
         self.seen.clear();
@@ -445,11 +479,8 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
         let hello = Message::Hello(Hello {
             min_version: super::appliance::PROTOCOL_VERSION,
             max_version: super::appliance::PROTOCOL_VERSION,
-            max_frame: MAX_FRAME as u16,
-            features: Features::RELIABLE
-                | Features::SEGMENTATION
-                | Features::SUBSCRIPTIONS
-                | Features::EVENTS,
+            max_frame: OFFER.max_frame,
+            features: OFFER.features,
             purpose,
         });
         let exchange = random_u16(&mut self.p) | 1;
@@ -499,6 +530,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
             device_id,
             self.public,
             session,
+            OFFER,
             exchange,
             now,
         )?;
@@ -527,6 +559,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
                 | Message::Subscribe(_)
                 | Message::Unsubscribe(_)
                 | Message::Ping(_)
+                | Message::Admin(_)
         ) {
             return Err(InteractionError::NotARequest(message.message_type()).into());
         }
@@ -556,9 +589,12 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
     }
 
     /// Fetches the descriptor (every chunk), or takes it from the cache
-    /// when the appliance's Hello announced a hash already cached.
+    /// when the hash the appliance sealed in this session's handshake is
+    /// cached (the unauthenticated `HelloAccept` hash never selects a
+    /// cached descriptor). A fetched descriptor is checked against the
+    /// sealed hash.
     pub fn describe(&mut self, now: Instant) -> Result<RequestId, NodeError> {
-        if let Some(hash) = self.accepted.map(|a| a.descriptor_hash)
+        if let Some(hash) = self.sealed.map(|a| a.descriptor_hash)
             && let Some(cached) = self.controller.cached(&hash)
         {
             let id = RequestId(self.next_id);
@@ -585,6 +621,75 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
     /// Ends a subscription.
     pub fn unsubscribe(&mut self, subscription: u16, now: Instant) -> Result<RequestId, NodeError> {
         self.request(&Message::Unsubscribe(Unsubscribe { subscription }), now)
+    }
+
+    /// Lists the appliance's pairings from index `from` (admin only); the
+    /// answer is a [`Reply::Pairings`].
+    pub fn list_pairings(&mut self, from: u8, now: Instant) -> Result<RequestId, NodeError> {
+        self.request(&Message::Admin(AdminRequest::List { from }), now)
+    }
+
+    /// Removes the pairing of the phone with static key `peer` (admin
+    /// only, or this phone's own); its sessions end at once.
+    pub fn remove_pairing(&mut self, peer: [u8; 32], now: Instant) -> Result<RequestId, NodeError> {
+        self.request(
+            &Message::Admin(AdminRequest::Remove { peer: Fixed(peer) }),
+            now,
+        )
+    }
+
+    /// Makes the phone with static key `peer` an admin or a user (admin
+    /// only); its sessions end at once.
+    pub fn set_role(
+        &mut self,
+        peer: [u8; 32],
+        admin: bool,
+        now: Instant,
+    ) -> Result<RequestId, NodeError> {
+        let request = AdminRequest::SetRole {
+            peer: Fixed(peer),
+            admin,
+        };
+        self.request(&Message::Admin(request), now)
+    }
+
+    /// Opens a pairing window of `seconds` for the one-time code whose
+    /// verifier record is `verifier` (admin only). See
+    /// [`share`](Self::share), which draws the code.
+    pub fn open_window(
+        &mut self,
+        seconds: u16,
+        verifier: [u8; crate::crypto::spake2plus::VERIFIER_RECORD_LEN],
+        now: Instant,
+    ) -> Result<RequestId, NodeError> {
+        let request = AdminRequest::OpenWindow {
+            seconds,
+            verifier: Fixed(verifier),
+        };
+        self.request(&Message::Admin(request), now)
+    }
+
+    /// Shares the appliance of this session with another phone: draws a
+    /// one-time setup code, derives its verifier with Argon2id for this
+    /// appliance's device id, and asks the appliance to open a window of
+    /// `seconds` for it. Returns the request and the code to hand over
+    /// (for example as an onboarding string with `Flags::ONE_TIME`); the
+    /// appliance forgets the code when the window closes.
+    #[cfg(all(feature = "std", feature = "rustcrypto"))]
+    pub fn share(
+        &mut self,
+        seconds: u16,
+        now: Instant,
+    ) -> Result<(RequestId, crate::crypto::setup_code::SetupCode), NodeError> {
+        use crate::crypto::setup_code::{SetupCode, derive_w0s_w1s};
+        let device_id = self.device_id().ok_or(NodeError::NotConnected)?;
+        let code = SetupCode::random(&mut self.p);
+        let output = derive_w0s_w1s(&code, &device_id).map_err(|_| NodeError::WrongSetupCode)?;
+        let record = ProverSecret::from_pbkdf_output(&self.p, &output)
+            .and_then(|s| s.verifier_record(&self.p).to_bytes(&self.p))
+            .map_err(|e| NodeError::Session(e.into()))?;
+        let id = self.open_window(seconds, record, now)?;
+        Ok((id, code))
     }
 
     /// Closes the session (a sealed Close, sent once).
@@ -628,7 +733,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
                         _ => Kind::Other,
                     };
                     if let (Message::Describe(_), Some(hash)) =
-                        (&m, self.accepted.map(|a| a.descriptor_hash))
+                        (&m, self.sealed.map(|a| a.descriptor_hash))
                     {
                         let _ = self.controller.describe(hash);
                     }
@@ -715,10 +820,19 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
         }
         match &mut self.state {
             State::Pairing { machine, .. } => {
-                if machine.handle_frame(&self.p, bytes, now).is_err()
+                if machine
+                    .handle_frame(&self.p, &self.secret, bytes, now)
+                    .is_err()
                     && machine.poll_timeout().is_some()
                 {
+                    // A hint (a refusal, a challenge that failed its
+                    // checks): the machine may have a word for the
+                    // appliance, and waits on for a genuine answer.
+                    let told = take_frame(|b| machine.poll_transmit(b));
                     self.stats.rejected += 1;
+                    if !told.is_empty() {
+                        self.send(told, now);
+                    }
                     return;
                 }
                 self.after_pairing(now);
@@ -771,27 +885,24 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
             return;
         };
         let finish = take_frame(|b| machine.poll_transmit(b));
+        let outcome =
+            outcome.and_then(|paired| self.check_sealed(paired.appliance).map(|()| paired));
         match outcome {
             Ok(paired) => {
                 let known = KnownAppliance {
                     pairing: paired.pairing,
                     last_address: None,
                 };
-                if let Err(e) = self.store.put_appliance(device_id, known) {
-                    self.state = State::Idle;
-                    self.events
-                        .push_back(PhoneEvent::HandshakeFailed(NodeError::Store(e)));
-                    return;
-                }
                 // PairFinish goes out ahead of every transmission of the
                 // first request (there is always one: a Ping if the
-                // application has none).
+                // application has none). The pairing is stored when the
+                // appliance's first authenticated frame arrives.
                 self.state = State::Ready {
                     channel: paired.channel,
                     device_id,
                     finish: Some(finish),
+                    tentative: Some(known),
                 };
-                self.events.push_back(PhoneEvent::Paired { device_id });
                 if self.waiting.is_empty() {
                     // PairFinish has no answer of its own: a request that
                     // follows it shows it arrived.
@@ -821,12 +932,15 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
         let Some(outcome) = machine.poll_event() else {
             return;
         };
+        let outcome =
+            outcome.and_then(|resumed| self.check_sealed(resumed.appliance).map(|()| resumed));
         match outcome {
-            Ok(channel) => {
+            Ok(resumed) => {
                 self.state = State::Ready {
-                    channel,
+                    channel: resumed.channel,
                     device_id,
                     finish: None,
+                    tentative: None,
                 };
                 self.events.push_back(PhoneEvent::Resumed { device_id });
                 self.flush_waiting(now);
@@ -839,9 +953,27 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
         }
     }
 
+    /// Takes what the appliance sealed about itself: a `HelloAccept` that
+    /// announced otherwise was changed on the way, and the handshake fails.
+    fn check_sealed(&mut self, sealed: ApplianceParams) -> Result<(), SessionError> {
+        if let Some(a) = &self.accepted
+            && (a.max_frame != sealed.max_frame
+                || a.features != sealed.features
+                || a.descriptor_hash != sealed.descriptor_hash)
+        {
+            return Err(SessionError::Downgrade);
+        }
+        self.sealed = Some(sealed);
+        self.frame = usize::from(sealed.max_frame).clamp(DEFAULT_FRAME, MAX_FRAME);
+        Ok(())
+    }
+
     fn handle_secured(&mut self, frame: &mut [u8], now: Instant) {
         let State::Ready {
-            channel, finish, ..
+            channel,
+            finish,
+            tentative,
+            device_id,
         } = &mut self.state
         else {
             self.stats.rejected += 1;
@@ -856,7 +988,26 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
         };
         *finish = None;
         self.heard = true;
-        let Ok(message) = Message::from_bytes(body) else {
+        let message = Message::from_bytes(body);
+        if let Some(known) = tentative.take() {
+            let device_id = *device_id;
+            // The appliance's first authenticated frame: a Close is its
+            // sealed refusal of the pairing; anything else shows it stored
+            // the pairing.
+            if let Ok(Message::Close(c)) = &message {
+                let e = NodeError::from(status_error(c.reason));
+                self.state = State::Idle;
+                self.fail_all(e);
+                self.events.push_back(PhoneEvent::HandshakeFailed(e));
+                return;
+            }
+            if let Err(e) = self.store.put_appliance(device_id, known) {
+                self.end(NodeError::Store(e));
+                return;
+            }
+            self.events.push_back(PhoneEvent::Paired { device_id });
+        }
+        let Ok(message) = message else {
             self.stats.rejected += 1;
             return;
         };
@@ -870,6 +1021,13 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
         if header.flags.contains(Flags::INITIATOR) {
             if !self.seen.first_time(header.exchange) {
                 self.stats.duplicates += 1;
+                return;
+            }
+            if let Message::PairingAdded(added) = message {
+                self.events.push_back(PhoneEvent::PairingAdded {
+                    peer_static: added.peer.0,
+                    admin: added.admin,
+                });
                 return;
             }
             match self.controller.handle_unsolicited(&message, now) {
@@ -971,6 +1129,12 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
             }),
             (Ok(Outcome::Unsubscribed), _) => Ok(Reply::Unsubscribed),
             (Ok(Outcome::Pong), _) => Ok(Reply::Pong),
+            (Ok(Outcome::Administered), _) => Ok(Reply::Administered),
+            (Ok(Outcome::Pairings(list)), _) => Ok(Reply::Pairings {
+                total: list.total,
+                from: list.from,
+                entries: list.entries.iter().map(|e| (e.peer.0, e.admin)).collect(),
+            }),
             (Ok(Outcome::Refused(status)), _) => Err(match status {
                 Status::BUSY => NodeError::Busy,
                 Status::NEEDS_PAIRING => NodeError::NeedsPairing,
@@ -1048,6 +1212,12 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> super::Node for Phone<P, S, A
             }
             _ => None,
         };
+        // The machine's own deadline: a hint's grace ends there.
+        let verdict = match &self.state {
+            State::Pairing { machine, .. } => machine.poll_timeout(),
+            State::Resuming { machine, .. } => machine.poll_timeout(),
+            _ => None,
+        };
         let channel = match &self.state {
             State::Ready { channel, .. } => channel
                 .poll_timeout()
@@ -1055,7 +1225,12 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> super::Node for Phone<P, S, A
             _ => None,
         };
         let requests = self.pending.values().map(|p| p.retry.deadline());
-        requests.chain(hello).chain(handshake).chain(channel).min()
+        requests
+            .chain(hello)
+            .chain(handshake)
+            .chain(verdict)
+            .chain(channel)
+            .min()
     }
 
     fn handle_timeout(&mut self, now: Instant) {
@@ -1078,21 +1253,46 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> super::Node for Phone<P, S, A
                 None => self.hello = Some(hello),
             }
         }
-        let mut gave_up = false;
+        // A hint whose grace ran out, or the handshake's deadline.
+        match &mut self.state {
+            State::Pairing { machine, .. } => machine.handle_timeout(now),
+            State::Resuming { machine, .. } => machine.handle_timeout(now),
+            _ => {}
+        }
+        match &self.state {
+            State::Pairing { .. } => self.after_pairing(now),
+            State::Resuming { .. } => self.after_resume(now),
+            _ => {}
+        }
+        let mut gave_up = None;
         let mut resend = None;
-        if let State::Pairing { flight, .. } | State::Resuming { flight, .. } = &mut self.state {
-            match Self::retransmit_flight(flight, &mut self.p, now) {
+        match &mut self.state {
+            State::Pairing {
+                flight, machine, ..
+            } => match Self::retransmit_flight(flight, &mut self.p, now) {
                 Some(true) => resend = Some(flight.frame.clone()),
-                Some(false) => gave_up = true,
+                Some(false) => gave_up = Some(machine.hint()),
                 None => {}
-            }
+            },
+            State::Resuming {
+                flight, machine, ..
+            } => match Self::retransmit_flight(flight, &mut self.p, now) {
+                Some(true) => resend = Some(flight.frame.clone()),
+                Some(false) => gave_up = Some(machine.hint()),
+                None => {}
+            },
+            _ => {}
         }
         if let Some(frame) = resend {
             self.send(frame, now);
         }
-        if gave_up {
+        if let Some(hint) = gave_up {
             self.state = State::Idle;
-            let e = NodeError::Unreachable { heard: self.heard };
+            // Unanswered: the hint, if one came, says why.
+            let e = hint.map_or(
+                NodeError::Unreachable { heard: self.heard },
+                NodeError::from,
+            );
             self.fail_all(e);
             self.events.push_back(PhoneEvent::HandshakeFailed(e));
         }

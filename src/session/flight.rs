@@ -134,33 +134,41 @@ pub(crate) fn emit(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::message::{Fixed, HelloReject, Ping, Status};
+    use crate::message::{Features, Fixed, HelloReject, Offer, Ping, Status};
+
+    const OFFER: Offer = Offer {
+        max_frame: 1024,
+        features: Features(0xF),
+    };
 
     fn flights() -> [(Flight, Message<'static>); 7] {
         let pr = PairRequest {
             session: 0x1234,
             share: Fixed([4; 65]),
+            offer: OFFER,
         };
         let pc = PairChallenge {
             session: 7,
             share: Fixed([4; 65]),
             confirm: Fixed([1; 32]),
-            identity: Fixed([2; 48]),
+            identity: Fixed([2; 78]),
         };
         let pf = PairFinish {
             confirm: Fixed([3; 32]),
             identity: Fixed([5; 48]),
+            proof: Fixed([12; 32]),
         };
         let rq = ResumeRequest {
             session: 300,
             ephemeral: Fixed([6; 32]),
             identity: Fixed([7; 48]),
             payload: Fixed([8; 24]),
+            offer: OFFER,
+            mac: Fixed([13; 16]),
         };
         let rp = ResumeReply {
-            session: 9,
             ephemeral: Fixed([10; 32]),
-            payload: Fixed([11; 16]),
+            payload: Fixed([11; 40]),
         };
         let st = StatusReport {
             status: Status::WRONG_SETUP_CODE,

@@ -1,19 +1,21 @@
 //! The pairing-attempt rules.
 //!
 //! - Pairing is possible only while a pairing window is open. A window is
-//!   opened by a physical action on the appliance or by an admin, and lasts
-//!   at most [`MAX_WINDOW`] (15 minutes).
+//!   opened by a physical action on an appliance that holds no pairing, or
+//!   by an admin, and lasts at most [`MAX_WINDOW`] (15 minutes).
 //! - One attempt at a time: a `PairRequest` during an attempt gets `Busy`.
-//! - Each attempt counts as a failure, durably, *before* the appliance sends
-//!   its confirmation; a successful attempt takes its count back.
+//! - Each attempt counts as a failure of its window *before* the appliance
+//!   sends its confirmation. An attempt the appliance ends itself after a
+//!   correct code (table full, storage failure, phone already paired) is
+//!   taken back; so is a successful one.
 //! - After [`BACKOFF_AFTER`] (5) failures in a window, attempt `f + 1` waits
 //!   `2^(f − 5)` seconds after failure `f` (1 s, 2 s, 4 s, …).
 //! - After [`CLOSE_AFTER`] (20) failures the window closes.
-//! - After [`DISABLE_AFTER`] (100) lifetime failures pairing is disabled
-//!   until a factory reset (which clears the persistent count).
+//! - Nothing else: no state an attacker reaches without the code outlives
+//!   the window. (The persistent failure count the store keeps is a report
+//!   for admins, reset by every successful pairing; no rule reads it.)
 //!
-//! The window and its failure count live in RAM: a reboot closes the window,
-//! and reopening it needs a physical action again.
+//! The window and its failure count live in RAM: a reboot closes the window.
 
 use crate::time::{Duration, Instant};
 
@@ -25,8 +27,6 @@ pub const MAX_WINDOW: Duration = Duration::from_secs(15 * 60);
 pub const BACKOFF_AFTER: u32 = 5;
 /// Failures in a window that close it.
 pub const CLOSE_AFTER: u32 = 20;
-/// Lifetime failures that disable pairing until factory reset.
-pub const DISABLE_AFTER: u32 = 100;
 
 /// The window and backoff state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -75,11 +75,8 @@ impl Lockout {
         self.window_failures
     }
 
-    /// Whether an attempt may start at `now` given the lifetime count.
-    pub fn admit(&self, now: Instant, lifetime_failures: u32) -> Result<(), SessionError> {
-        if lifetime_failures >= DISABLE_AFTER {
-            return Err(SessionError::LockedOut { retry_after_s: 0 });
-        }
+    /// Whether an attempt may start at `now`.
+    pub fn admit(&self, now: Instant) -> Result<(), SessionError> {
         if !self.window_open(now) {
             return Err(SessionError::PairingWindowClosed);
         }
@@ -94,6 +91,15 @@ impl Lockout {
             });
         }
         Ok(())
+    }
+
+    /// Takes back the failure of an attempt the appliance ended itself
+    /// after a correct code; its backoff step with it.
+    pub fn take_back(&mut self, now: Instant) {
+        self.window_failures = self.window_failures.saturating_sub(1);
+        if self.window_failures < BACKOFF_AFTER {
+            self.not_before = now;
+        }
     }
 
     /// Records a failed attempt at `now`.
@@ -116,7 +122,7 @@ mod tests {
     fn backoff_and_window_closure_exactly_as_specified() {
         let mut l = Lockout::new();
         let t0 = Instant::from_secs(100);
-        assert_eq!(l.admit(t0, 0), Err(SessionError::PairingWindowClosed));
+        assert_eq!(l.admit(t0), Err(SessionError::PairingWindowClosed));
         l.open_window(t0, Duration::from_secs(3600));
         assert!(l.window_open(t0.saturating_add(Duration::from_secs(899))));
         assert!(
@@ -126,31 +132,46 @@ mod tests {
         let mut now = t0;
         for f in 1..=4 {
             l.record_failure(now);
-            assert_eq!(l.admit(now, f), Ok(()), "no backoff before 5 failures");
+            assert_eq!(l.admit(now), Ok(()), "no backoff before {f} failures");
         }
         // The 2^(f−5) s waits add up past the 15-minute window after failure 13.
         for f in 5..=13 {
             l.record_failure(now);
             let wait = 1u64 << (f - 5);
             assert_eq!(
-                l.admit(now, f),
+                l.admit(now),
                 Err(SessionError::LockedOut {
                     retry_after_s: wait as u32
                 }),
                 "after failure {f}"
             );
             now = now.saturating_add(Duration::from_secs(wait));
-            assert_eq!(l.admit(now, f), Ok(()));
+            assert_eq!(l.admit(now), Ok(()));
         }
         l.open_window(now, MAX_WINDOW);
         for _ in 0..CLOSE_AFTER {
             l.record_failure(now);
         }
-        assert_eq!(l.admit(now, 40), Err(SessionError::PairingWindowClosed));
+        assert_eq!(l.admit(now), Err(SessionError::PairingWindowClosed));
+        // A new window starts clean: nothing the failures did outlives
+        // the window they happened in.
         l.open_window(now, MAX_WINDOW);
-        assert_eq!(
-            l.admit(now, DISABLE_AFTER),
-            Err(SessionError::LockedOut { retry_after_s: 0 })
-        );
+        assert_eq!(l.admit(now), Ok(()));
+        assert_eq!(l.window_failures(), 0);
+    }
+
+    #[test]
+    fn a_taken_back_attempt_costs_no_backoff() {
+        let mut l = Lockout::new();
+        let now = Instant::from_secs(5);
+        l.open_window(now, MAX_WINDOW);
+        for _ in 0..BACKOFF_AFTER - 1 {
+            l.record_failure(now);
+        }
+        l.record_failure(now);
+        assert!(l.admit(now).is_err(), "backoff after the fifth failure");
+        l.take_back(now);
+        assert_eq!(l.admit(now), Ok(()));
+        assert_eq!(l.window_failures(), BACKOFF_AFTER - 1);
     }
 }

@@ -123,6 +123,18 @@ pub enum SessionError {
     /// or whose replay guard did not advance.
     #[error("needs pairing")]
     NeedsPairing,
+    /// The appliance already holds a pairing for this phone's static key:
+    /// a pairing never replaces one (remove it first).
+    #[error("already paired")]
+    AlreadyPaired,
+    /// The appliance's pairing table is full.
+    #[error("pairing table full")]
+    PairingTableFull,
+    /// What the appliance sealed in the handshake differs from what its
+    /// unauthenticated `HelloAccept` announced: someone changed the
+    /// negotiation.
+    #[error("negotiation changed on the way")]
+    Downgrade,
     /// Persistent storage failed; nothing was sent.
     #[error("storage failed")]
     Storage,
@@ -160,6 +172,9 @@ impl SessionError {
             SessionError::LockedOut { .. } => Status::LOCKED_OUT,
             SessionError::Refused(s) => s,
             SessionError::NeedsPairing => Status::NEEDS_PAIRING,
+            SessionError::AlreadyPaired => Status::ALREADY_PAIRED,
+            SessionError::PairingTableFull => Status::RESOURCE_EXHAUSTED,
+            SessionError::Downgrade => Status::AUTHENTICATION_FAILED,
             SessionError::Storage => Status::FAILURE,
             SessionError::Timeout => Status::TIMEOUT,
         })
@@ -173,7 +188,52 @@ impl From<SessionError> for Status {
 }
 
 /// Largest handshake frame: a `PairChallenge` in a plaintext frame.
-pub const MAX_HANDSHAKE_FRAME: usize = 192;
+pub const MAX_HANDSHAKE_FRAME: usize = 224;
+
+/// How long an unauthenticated refusal is given before it ends a handshake:
+/// a plaintext `Status` or `HelloReply::Reject`, or a flight that fails its
+/// checks, is a hint; the genuine answer may still arrive until
+/// `min(deadline, hint + HINT_GRACE)`. Longer than an appliance on a
+/// 64 MHz Cortex-M takes to compute its `PairChallenge` (about 1.1 s), so a
+/// forgery racing the genuine flight cannot end the attempt.
+pub const HINT_GRACE: crate::time::Duration = crate::time::Duration::from_secs(2);
+
+/// What an appliance tells a phone about itself inside the sealed part of
+/// `PairChallenge` and `ResumeReply`: authenticated, unlike `HelloAccept`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct ApplianceParams {
+    /// The largest frame the appliance accepts.
+    pub max_frame: u16,
+    /// The features it supports.
+    pub features: crate::message::Features,
+    /// The hash of its descriptor.
+    pub descriptor_hash: crate::message::DescriptorHash,
+}
+
+impl ApplianceParams {
+    /// Encoded length: `max_frame` (u16 LE), `features` (u32 LE),
+    /// `descriptor_hash` (16).
+    pub const LEN: usize = 22;
+
+    pub(crate) fn write(&self, out: &mut [u8; Self::LEN]) {
+        out[..2].copy_from_slice(&self.max_frame.to_le_bytes());
+        out[2..6].copy_from_slice(&self.features.0.to_le_bytes());
+        out[6..].copy_from_slice(&self.descriptor_hash.0);
+    }
+
+    pub(crate) fn read(bytes: &[u8; Self::LEN]) -> Self {
+        let mut hash = [0u8; 16];
+        hash.copy_from_slice(&bytes[6..]);
+        ApplianceParams {
+            max_frame: u16::from_le_bytes([bytes[0], bytes[1]]),
+            features: crate::message::Features(u32::from_le_bytes([
+                bytes[2], bytes[3], bytes[4], bytes[5],
+            ])),
+            descriptor_hash: crate::message::Fixed(hash),
+        }
+    }
+}
 
 /// How long a handshake waits for the peer's next flight.
 pub const HANDSHAKE_TIMEOUT: crate::time::Duration = crate::time::Duration::from_secs(30);

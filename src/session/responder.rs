@@ -8,11 +8,11 @@
 use crate::crypto::CryptoProvider;
 use crate::time::Instant;
 
-use super::SessionError;
 use super::flight::{self, Flight};
 use super::pairing::{ApplianceEvent, ApplianceIdentity, AppliancePairing};
 use super::resume::ApplianceResume;
 use super::store::PairingStore;
+use super::{ApplianceParams, SessionError};
 
 /// Pairing and resumption on the appliance side.
 #[derive(Default)]
@@ -40,26 +40,30 @@ impl ApplianceHandshake {
         &mut self.pairing
     }
 
-    /// Takes one plaintext frame from a phone.
+    /// Takes one plaintext frame from a phone. `params` is what the
+    /// appliance seals about itself in `PairChallenge` and `ResumeReply`.
     pub fn handle_frame<P: CryptoProvider, S: PairingStore>(
         &mut self,
         p: &mut P,
         store: &mut S,
         identity: &ApplianceIdentity<P>,
+        params: &ApplianceParams,
         bytes: &[u8],
         now: Instant,
     ) -> Result<(), SessionError> {
-        self.handle_frame_avoiding(p, store, identity, bytes, now, &|_| false)
+        self.handle_frame_avoiding(p, store, identity, params, bytes, now, &|_| false)
     }
 
     /// Like [`handle_frame`](Self::handle_frame), drawing the appliance's
     /// session id among those for which `in_use` is false (the node passes
     /// its session table, so a new session never collides with a live one).
+    #[allow(clippy::too_many_arguments)]
     pub fn handle_frame_avoiding<P: CryptoProvider, S: PairingStore>(
         &mut self,
         p: &mut P,
         store: &mut S,
         identity: &ApplianceIdentity<P>,
+        params: &ApplianceParams,
         bytes: &[u8],
         now: Instant,
         in_use: &dyn Fn(u16) -> bool,
@@ -67,10 +71,10 @@ impl ApplianceHandshake {
         let (_, message) = flight::decode(bytes)?;
         if matches!(message, Flight::ResumeRequest(_)) {
             self.resume
-                .handle_frame_avoiding(p, store, identity, bytes, now, in_use)
+                .handle_frame_avoiding(p, store, identity, params, bytes, now, in_use)
         } else {
             self.pairing
-                .handle_frame_avoiding(p, store, identity, bytes, now, in_use)
+                .handle_frame_avoiding(p, store, identity, params, bytes, now, in_use)
         }
     }
 

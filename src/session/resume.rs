@@ -4,26 +4,36 @@
 //! ```text
 //!  phone (initiator)                                   appliance (responder)
 //!  guard = stored guard + 1, stored durably
-//!  ResumeRequest{session_p, e, sealed s,     ──▶       open s and the guard; look the
-//!                sealed guard}                         pairing up by s; guard must exceed
-//!                                                      the stored one; store it durably
-//!                                            ◀──       ResumeReply{session_a, e, sealed ""}
-//!  first command (secured, counter 0)        ──▶
+//!  ResumeRequest{session_p, e, sealed s,     ──▶       check mac (one hash); open s and
+//!                sealed guard, offer, mac}             the guard; look the pairing up by
+//!                                                      s; guard must exceed the stored
+//!                                                      one; store it durably
+//!                                            ◀──       ResumeReply{e, sealed session_a
+//!                                                                  and parameters}
+//!  first command (secured, counter 0)        ──▶       (the session is tentative until
+//!                                                       this frame authenticates)
 //! ```
 //!
 //! The handshake is [`noise`] with:
 //!
 //! - prologue = `"applink/v1/resume"` (17 bytes) `||` device id (8 bytes)
-//!   `||` session_p (u16 little-endian);
+//!   `||` session_p (u16 little-endian) `||` the offer (6 bytes,
+//!   [`Offer::binding`]);
 //! - responder static key = the appliance's X25519 static key, initiator
 //!   static key = the phone's, both exchanged during pairing;
 //! - PSK = the pairing secret `psk` both stored when they paired;
 //! - message 1 payload = the replay guard, u64 little-endian (8 bytes);
-//!   message 2 payload = empty.
+//!   message 2 payload = session_a (u16 LE) `||` [`ApplianceParams`]
+//!   (24 bytes), so the appliance's session id and parameters are
+//!   authenticated.
 //!
 //! `ResumeRequest` carries message 1 split into `ephemeral` (32),
-//! `identity` (48) and `payload` (24); `ResumeReply` carries message 2 as
-//! `ephemeral` (32) and `payload` (16). Both travel in plaintext frames
+//! `identity` (48) and `payload` (24), then the offer and `mac` =
+//! HMAC-SHA256(SHA-256(`"applink/v1/resume-mac"` `||` appliance static
+//! public key), the canonical encoding of the message before `mac`)
+//! truncated to 16 bytes: a sender that does not know the appliance's
+//! static key costs it one hash, not two X25519 operations.
+//! `ResumeReply` carries message 2 as `ephemeral` (32) and `payload` (40). Both travel in plaintext frames
 //! (session 0, CRC-32C) on the exchange the phone chose; the phone sets
 //! flag I. The traffic keys are Noise's `Split()`: the first key seals
 //! phone → appliance frames, the second appliance → phone; the session then
@@ -36,15 +46,20 @@
 //! reports [`SessionError::NeedsPairing`].
 
 use crate::crypto::noise::{self, MESSAGE_1_OVERHEAD};
-use crate::crypto::{CryptoError, CryptoProvider};
-use crate::message::{Fixed, HelloReply, ResumeReply, ResumeRequest, Status, StatusReport};
+use crate::crypto::{CryptoError, CryptoProvider, ct_eq};
+use crate::message::{
+    Fixed, HelloReply, Message, Offer, ResumeReply, ResumeRequest, Status, StatusReport,
+};
 use crate::time::Instant;
 
 use super::flight::{self, Flight};
-use super::pairing::{ApplianceEvent, ApplianceIdentity, DeviceId, IDLE_TIMEOUT};
+use super::pairing::{
+    ApplianceEvent, ApplianceIdentity, DeviceId, IDLE_TIMEOUT, MAC_LABEL, hinted, status_error,
+};
 use super::store::{Pairing, PairingStore};
 use super::{
-    Expected, HANDSHAKE_TIMEOUT, Outbox, Role, SecureChannel, SessionError, SessionKeys, drain,
+    ApplianceParams, Expected, HANDSHAKE_TIMEOUT, Outbox, Role, SecureChannel, SessionError,
+    SessionKeys, drain,
 };
 
 /// The first bytes of the resumption prologue.
@@ -54,15 +69,52 @@ pub const PROLOGUE_LABEL: &[u8] = b"applink/v1/resume";
 const GUARD_LEN: usize = 8;
 /// Length of Noise message 1 as `ResumeRequest` carries it.
 const MESSAGE_1_LEN: usize = GUARD_LEN + MESSAGE_1_OVERHEAD;
+/// Length of the message 2 payload: session_a and the appliance's
+/// parameters.
+const REPLY_PAYLOAD_LEN: usize = 2 + ApplianceParams::LEN;
 /// Length of Noise message 2 as `ResumeReply` carries it.
-const MESSAGE_2_LEN: usize = noise::MESSAGE_2_OVERHEAD;
+const MESSAGE_2_LEN: usize = REPLY_PAYLOAD_LEN + noise::MESSAGE_2_OVERHEAD;
+/// Length of the `mac` of `ResumeRequest`.
+pub const MAC_LEN: usize = 16;
 
-fn prologue(device_id: &DeviceId, phone_session: u16) -> [u8; 27] {
-    let mut out = [0u8; 27];
+fn prologue(device_id: &DeviceId, phone_session: u16, offer: &Offer) -> [u8; 33] {
+    let mut out = [0u8; 33];
     out[..17].copy_from_slice(PROLOGUE_LABEL);
     out[17..25].copy_from_slice(device_id);
-    out[25..].copy_from_slice(&phone_session.to_le_bytes());
+    out[25..27].copy_from_slice(&phone_session.to_le_bytes());
+    out[27..].copy_from_slice(&offer.binding());
     out
+}
+
+/// The `mac` of a `ResumeRequest`: the first 16 bytes of HMAC-SHA256 under
+/// `mac_key` over the canonical encoding of the message (its type
+/// included) up to, not including, the `mac` field.
+pub fn request_mac<P: CryptoProvider>(
+    p: &P,
+    mac_key: &[u8; 32],
+    request: &ResumeRequest,
+) -> Result<[u8; MAC_LEN], SessionError> {
+    let mut buf = [0u8; super::MAX_HANDSHAKE_FRAME];
+    let encoded = Message::ResumeRequest(*request).to_slice(&mut buf)?;
+    let covered = encoded.len() - MAC_LEN;
+    let full = p.hmac_sha256(mac_key, &[&encoded[..covered]]);
+    let mut mac = [0u8; MAC_LEN];
+    mac.copy_from_slice(&full[..MAC_LEN]);
+    Ok(mac)
+}
+
+/// The `mac` key for an appliance with this static public key.
+pub fn mac_key<P: CryptoProvider>(p: &P, appliance_static: &[u8; 32]) -> [u8; 32] {
+    p.sha256(&[MAC_LABEL, appliance_static])
+}
+
+/// What a finished resumption gives the phone.
+#[derive(Debug, Clone)]
+pub struct PhoneResumed {
+    /// The secured channel, ready for the first command.
+    pub channel: SecureChannel,
+    /// What the appliance sealed about itself.
+    pub appliance: ApplianceParams,
 }
 
 fn keys(t: &noise::Transport) -> SessionKeys {
@@ -85,6 +137,7 @@ struct ExpectResumeReply<P: CryptoProvider> {
     phone_session: u16,
     exchange: u16,
     deadline: Instant,
+    hint: Option<SessionError>,
 }
 
 enum PhoneState<P: CryptoProvider> {
@@ -96,7 +149,7 @@ enum PhoneState<P: CryptoProvider> {
 pub struct PhoneResume<P: CryptoProvider> {
     state: PhoneState<P>,
     outbox: Outbox,
-    result: Option<Result<SecureChannel, SessionError>>,
+    result: Option<Result<PhoneResumed, SessionError>>,
 }
 
 impl<P: CryptoProvider> PhoneResume<P> {
@@ -105,13 +158,16 @@ impl<P: CryptoProvider> PhoneResume<P> {
     /// queues `ResumeRequest`. **Store `pairing` durably before sending the
     /// frame**, so a guard is never used twice. `static_secret` is the
     /// phone's long-term X25519 key, `phone_session` the non-zero id the
-    /// appliance will put in frames to the phone.
+    /// appliance will put in frames to the phone, `offer` what the phone
+    /// takes for the session.
+    #[allow(clippy::too_many_arguments)]
     pub fn start(
         p: &mut P,
         static_secret: &P::X25519Secret,
         device_id: DeviceId,
         pairing: &mut Pairing,
         phone_session: u16,
+        offer: Offer,
         exchange: u16,
         now: Instant,
     ) -> Result<Self, SessionError> {
@@ -126,7 +182,7 @@ impl<P: CryptoProvider> PhoneResume<P> {
         let mut m1 = [0u8; MESSAGE_1_LEN];
         let (initiator, _) = noise::Initiator::write_message_1(
             p,
-            &prologue(&device_id, phone_session),
+            &prologue(&device_id, phone_session, &offer),
             static_secret,
             &pairing.peer_static,
             e,
@@ -134,12 +190,15 @@ impl<P: CryptoProvider> PhoneResume<P> {
             &mut m1,
         )
         .map_err(crypto_error)?;
-        let request = ResumeRequest {
+        let mut request = ResumeRequest {
             session: phone_session,
             ephemeral: Fixed(slice::<32>(&m1[..32])),
             identity: Fixed(slice::<48>(&m1[32..80])),
             payload: Fixed(slice::<24>(&m1[80..])),
+            offer,
+            mac: Fixed([0; MAC_LEN]),
         };
+        request.mac = Fixed(request_mac(p, &mac_key(p, &pairing.peer_static), &request)?);
         let mut outbox = Outbox::new();
         flight::emit(&mut outbox, exchange, true, &Flight::ResumeRequest(request))?;
         pairing.resume_counter = guard;
@@ -150,6 +209,7 @@ impl<P: CryptoProvider> PhoneResume<P> {
                 phone_session,
                 exchange,
                 deadline: now.saturating_add(HANDSHAKE_TIMEOUT),
+                hint: None,
             }),
             outbox,
             result: None,
@@ -171,7 +231,7 @@ impl<P: CryptoProvider> PhoneResume<P> {
 
     /// The outcome, once there is one (taken once): the secure channel, or
     /// why resumption failed.
-    pub fn poll_event(&mut self) -> Option<Result<SecureChannel, SessionError>> {
+    pub fn poll_event(&mut self) -> Option<Result<PhoneResumed, SessionError>> {
         self.result.take()
     }
 
@@ -183,17 +243,31 @@ impl<P: CryptoProvider> PhoneResume<P> {
         }
     }
 
-    /// Gives up if the appliance has not answered by the deadline.
+    /// The hint received so far, if any: what the attempt will end with
+    /// if no genuine reply comes by [`poll_timeout`](Self::poll_timeout).
+    pub fn hint(&self) -> Option<SessionError> {
+        match &self.state {
+            PhoneState::ExpectResumeReply(s) => s.hint,
+            PhoneState::Done => None,
+        }
+    }
+
+    /// Gives up if the appliance has not answered by the deadline: with
+    /// the hint received, if any, else [`SessionError::Timeout`].
     pub fn handle_timeout(&mut self, now: Instant) {
-        if self.poll_timeout().is_some_and(|d| now >= d) {
+        if let PhoneState::ExpectResumeReply(s) = &self.state
+            && now >= s.deadline
+        {
+            self.result = Some(Err(s.hint.unwrap_or(SessionError::Timeout)));
             self.state = PhoneState::Done;
-            self.result = Some(Err(SessionError::Timeout));
         }
     }
 
     /// Takes one frame from the appliance. A `ResumeReply` that does not
     /// authenticate is rejected and the phone keeps waiting for the genuine
-    /// one until the deadline; a refusal ends the attempt.
+    /// one until the deadline. A plaintext refusal (`Status`,
+    /// `HelloReply::Reject`) is a hint: it ends the attempt only if no
+    /// genuine reply comes within [`HINT_GRACE`](super::HINT_GRACE).
     pub fn handle_frame(
         &mut self,
         p: &P,
@@ -206,28 +280,25 @@ impl<P: CryptoProvider> PhoneResume<P> {
             expected,
             got: got.message_type(),
         };
-        let PhoneState::ExpectResumeReply(s) = &self.state else {
+        let PhoneState::ExpectResumeReply(s) = &mut self.state else {
             return Err(unexpected(Expected::Nothing, &message));
         };
         if header.exchange != s.exchange {
             return Err(unexpected(Expected::ResumeReply, &message));
         }
-        let outcome = match &message {
+        let hint = match &message {
             Flight::ResumeReply(r) => {
-                let channel = Self::on_reply(p, s, static_secret, r, now)?;
-                Ok(channel)
+                let resumed = Self::on_reply(p, s, static_secret, r, now)?;
+                self.state = PhoneState::Done;
+                self.result = Some(Ok(resumed));
+                return Ok(());
             }
-            Flight::Status(StatusReport { status }) => Err(match *status {
-                Status::NEEDS_PAIRING => SessionError::NeedsPairing,
-                other => SessionError::Refused(other),
-            }),
-            Flight::HelloReply(HelloReply::Reject(r)) => Err(super::pairing::reject_error(*r)),
+            Flight::Status(StatusReport { status }) => status_error(*status),
+            Flight::HelloReply(HelloReply::Reject(r)) => super::pairing::reject_error(*r),
             other => return Err(unexpected(Expected::ResumeReply, other)),
         };
-        self.state = PhoneState::Done;
-        let result = outcome.as_ref().map(|_| ()).map_err(|e| *e);
-        self.result = Some(outcome);
-        result
+        hinted(&mut s.hint, &mut s.deadline, hint, now);
+        Err(hint)
     }
 
     fn on_reply(
@@ -236,25 +307,32 @@ impl<P: CryptoProvider> PhoneResume<P> {
         static_secret: &P::X25519Secret,
         r: &ResumeReply,
         now: Instant,
-    ) -> Result<SecureChannel, SessionError> {
-        if r.session == 0 {
-            return Err(SessionError::UnknownSession(0));
-        }
+    ) -> Result<PhoneResumed, SessionError> {
         let mut m2 = [0u8; MESSAGE_2_LEN];
         m2[..32].copy_from_slice(&r.ephemeral.0);
         m2[32..].copy_from_slice(&r.payload.0);
+        let mut payload = [0u8; REPLY_PAYLOAD_LEN];
         let (transport, _) = s
             .noise
-            .read_message_2(p, static_secret, &s.psk, &m2, &mut [])
+            .read_message_2(p, static_secret, &s.psk, &m2, &mut payload)
             .map_err(crypto_error)?;
-        Ok(SecureChannel::new(
-            Role::Phone,
-            &keys(&transport),
-            s.phone_session,
-            r.session,
-            IDLE_TIMEOUT,
-            now,
-        ))
+        let appliance_session = u16::from_le_bytes([payload[0], payload[1]]);
+        if appliance_session == 0 {
+            return Err(SessionError::UnknownSession(0));
+        }
+        let mut params = [0u8; ApplianceParams::LEN];
+        params.copy_from_slice(&payload[2..]);
+        Ok(PhoneResumed {
+            channel: SecureChannel::new(
+                Role::Phone,
+                &keys(&transport),
+                s.phone_session,
+                appliance_session,
+                IDLE_TIMEOUT,
+                now,
+            ),
+            appliance: ApplianceParams::read(&params),
+        })
     }
 }
 
@@ -292,25 +370,32 @@ impl ApplianceResume {
         self.event.take()
     }
 
-    /// Takes one plaintext frame from a phone.
+    /// Takes one plaintext frame from a phone. `params` is what the
+    /// appliance seals about itself in `ResumeReply`.
     pub fn handle_frame<P: CryptoProvider, S: PairingStore>(
         &mut self,
         p: &mut P,
         store: &mut S,
         identity: &ApplianceIdentity<P>,
+        params: &ApplianceParams,
         bytes: &[u8],
         now: Instant,
     ) -> Result<(), SessionError> {
-        self.handle_frame_avoiding(p, store, identity, bytes, now, &|_| false)
+        self.handle_frame_avoiding(p, store, identity, params, bytes, now, &|_| false)
     }
 
     /// Like [`handle_frame`](Self::handle_frame), drawing the appliance's
-    /// session id among those for which `in_use` is false.
+    /// session id among those for which `in_use` is false. A request whose
+    /// `mac` does not check costs one hash: it is refused with
+    /// [`SessionError::Authentication`] and answered `NEEDS_PAIRING` (the
+    /// phone holds another appliance's key), with no X25519 operation.
+    #[allow(clippy::too_many_arguments)]
     pub fn handle_frame_avoiding<P: CryptoProvider, S: PairingStore>(
         &mut self,
         p: &mut P,
         store: &mut S,
         identity: &ApplianceIdentity<P>,
+        params: &ApplianceParams,
         bytes: &[u8],
         now: Instant,
         in_use: &dyn Fn(u16) -> bool,
@@ -325,7 +410,19 @@ impl ApplianceResume {
         if r.session == 0 {
             return Err(SessionError::UnknownSession(0));
         }
-        match self.on_request(p, store, identity, header.exchange, &r, now, in_use) {
+        if !ct_eq(&request_mac(p, &identity.mac_key, &r)?, &r.mac.0) {
+            let report = StatusReport {
+                status: Status::NEEDS_PAIRING,
+            };
+            flight::emit(
+                &mut self.outbox,
+                header.exchange,
+                false,
+                &Flight::Status(report),
+            )?;
+            return Err(SessionError::Authentication);
+        }
+        match self.on_request(p, store, identity, params, header.exchange, &r, now, in_use) {
             Err(SessionError::NeedsPairing) => {
                 let report = StatusReport {
                     status: Status::NEEDS_PAIRING,
@@ -348,6 +445,7 @@ impl ApplianceResume {
         p: &mut P,
         store: &mut S,
         identity: &ApplianceIdentity<P>,
+        params: &ApplianceParams,
         exchange: u16,
         r: &ResumeRequest,
         now: Instant,
@@ -360,8 +458,9 @@ impl ApplianceResume {
         let mut guard = [0u8; GUARD_LEN];
         let (responder, _) = noise::Responder::read_message_1(
             p,
-            &prologue(&identity.device_id, r.session),
+            &prologue(&identity.device_id, r.session, &r.offer),
             &identity.static_secret,
+            &identity.public,
             &m1,
             &mut guard,
         )
@@ -385,14 +484,18 @@ impl ApplianceResume {
 
         let appliance_session = super::random_session(p, in_use);
         let e = p.x25519_generate();
+        let mut payload = [0u8; REPLY_PAYLOAD_LEN];
+        payload[..2].copy_from_slice(&appliance_session.to_le_bytes());
+        let mut encoded = [0u8; ApplianceParams::LEN];
+        params.write(&mut encoded);
+        payload[2..].copy_from_slice(&encoded);
         let mut m2 = [0u8; MESSAGE_2_LEN];
         let (transport, _) = responder
-            .write_message_2(p, &e, &psk, &[], &mut m2)
+            .write_message_2(p, &e, &psk, &payload, &mut m2)
             .map_err(crypto_error)?;
         let reply = ResumeReply {
-            session: appliance_session,
             ephemeral: Fixed(slice::<32>(&m2[..32])),
-            payload: Fixed(slice::<16>(&m2[32..])),
+            payload: Fixed(slice::<40>(&m2[32..])),
         };
         flight::emit(
             &mut self.outbox,
@@ -411,6 +514,7 @@ impl ApplianceResume {
             ),
             peer_static,
             admin,
+            offer: r.offer,
         });
         Ok(())
     }

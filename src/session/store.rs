@@ -127,10 +127,20 @@ pub enum StoreError {
 /// Persistent storage for the appliance side. Every `set_*`/`put` must be
 /// durable (written through to flash) before it returns `Ok`.
 pub trait PairingStore {
-    /// Failed pairing attempts over the appliance's lifetime.
+    /// Failed pairing attempts since the last successful pairing: a report
+    /// for admins (no rule reads it).
     fn lifetime_failures(&self) -> u32;
-    /// Durably records the lifetime failure count.
+    /// Durably records the failure count.
     fn set_lifetime_failures(&mut self, n: u32) -> Result<(), StoreError>;
+    /// The replay-guard floor: at least every resumption guard a removed
+    /// pairing ever accepted. A new pairing starts its guard here, so a
+    /// resumption captured before a phone was removed and paired again is
+    /// still refused. Survives factory reset.
+    fn guard_floor(&self) -> u64;
+    /// Durably records the replay-guard floor.
+    fn set_guard_floor(&mut self, floor: u64) -> Result<(), StoreError>;
+    /// How many pairings the store can hold.
+    fn capacity(&self) -> usize;
     /// The pairing with this peer static key.
     fn get(&self, peer_static: &[u8; 32]) -> Option<Pairing>;
     /// Adds or replaces a pairing.
@@ -153,6 +163,7 @@ pub trait PairingStore {
 pub struct MemoryStore<const N: usize> {
     pairings: Vec<Pairing, N>,
     failures: u32,
+    floor: u64,
 }
 
 impl<const N: usize> MemoryStore<N> {
@@ -161,6 +172,7 @@ impl<const N: usize> MemoryStore<N> {
         MemoryStore {
             pairings: Vec::new(),
             failures: 0,
+            floor: 0,
         }
     }
 }
@@ -173,6 +185,19 @@ impl<const N: usize> PairingStore for MemoryStore<N> {
     fn set_lifetime_failures(&mut self, n: u32) -> Result<(), StoreError> {
         self.failures = n;
         Ok(())
+    }
+
+    fn guard_floor(&self) -> u64 {
+        self.floor
+    }
+
+    fn set_guard_floor(&mut self, floor: u64) -> Result<(), StoreError> {
+        self.floor = floor;
+        Ok(())
+    }
+
+    fn capacity(&self) -> usize {
+        N
     }
 
     fn get(&self, peer_static: &[u8; 32]) -> Option<Pairing> {

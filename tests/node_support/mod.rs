@@ -113,11 +113,9 @@ pub fn lamp_at<A: applink::node::Address>(
         Some(code) => ApplianceIdentity::from_setup_code(&p, DEVICE, code, &[0x77; 32]).unwrap(),
         None => {
             let secret = ProverSecret::from_pbkdf_output(&p, &PBKDF).unwrap();
-            ApplianceIdentity {
-                device_id: DEVICE,
-                record: secret.verifier_record(&p),
-                static_secret: applink::crypto::CryptoProvider::x25519_import(&p, &[0x77; 32]),
-            }
+            let record = secret.verifier_record(&p);
+            let static_secret = applink::crypto::CryptoProvider::x25519_import(&p, &[0x77; 32]);
+            ApplianceIdentity::new(&p, DEVICE, record, static_secret)
         }
     };
     Appliance::new(config, p, identity, MemoryStore::new(), dispatcher)
@@ -211,7 +209,8 @@ impl World {
     pub fn new(devices: &'static Devices, seed: u64, faults: Faults) -> World {
         let mut lamp = lamp(devices, seed, ApplianceConfig::default());
         let now = Instant::from_secs(1000);
-        lamp.open_pairing_window(now, Duration::from_secs(600));
+        lamp.open_pairing_window(now, Duration::from_secs(600))
+            .unwrap();
         World {
             now,
             appliance: lamp,
@@ -235,7 +234,8 @@ impl World {
         };
         self.appliance = lamp(self.devices, self.seed, config);
         self.appliance
-            .open_pairing_window(self.now, Duration::from_secs(600));
+            .open_pairing_window(self.now, Duration::from_secs(600))
+            .unwrap();
     }
 
     pub fn secret(&self) -> ProverSecret<Crypto> {
@@ -428,8 +428,21 @@ impl World {
         let seed = self.rng.next();
         let mut phone: Phone<Crypto, MemoryPhoneStore, u8> =
             Phone::new(crypto(seed, 0xC0), MemoryPhoneStore::default()).unwrap();
+        // The first phone is the admin: it opens the window, here for a
+        // one-time code whose derived secret is the test's usual one.
+        let record = self
+            .secret()
+            .verifier_record(&crypto(0, 0))
+            .to_bytes(&crypto(0, 0))
+            .unwrap();
         self.appliance
-            .open_pairing_window(self.now, Duration::from_secs(60));
+            .open_pairing_window_as(
+                &self.phone.public_key(),
+                &record,
+                self.now,
+                Duration::from_secs(60),
+            )
+            .unwrap();
         phone
             .pair_with_secret(APPLIANCE, self.secret(), DEVICE, self.now)
             .unwrap();
@@ -460,6 +473,9 @@ impl World {
                 break;
             }
         }
+        // A plaintext refusal is a hint: its verdict comes after the grace.
+        let later = self.now.saturating_add(Duration::from_secs(3));
+        phone.handle_timeout(later);
         let mut outcome = None;
         while let Some(e) = phone.poll_event() {
             match e {

@@ -8,6 +8,7 @@ use applink::crypto::{CryptoProvider, noise};
 use applink::message::{PairChallenge, PairRequest, ResumeReply, ResumeRequest};
 use applink::session::SessionKeys;
 use applink::session::pairing::{CONTEXT_LABEL, KEY_LABEL};
+use applink::session::resume::MAC_LEN;
 use applink::session::resume::PROLOGUE_LABEL;
 use applink::wire::Header;
 
@@ -23,6 +24,9 @@ pub struct Established {
     pub psk: [u8; 32],
     /// The resumption's replay guard (pairing: none).
     pub guard: Option<u64>,
+    /// The ephemeral key of the `ResumeReply` that established it (the
+    /// session id travels sealed; this names the reply).
+    pub reply_ephemeral: Option<[u8; 32]>,
 }
 
 impl Established {
@@ -64,6 +68,19 @@ fn hkdf_label(shared: &[u8; 32], label: &[u8]) -> [u8; 32] {
     k
 }
 
+/// `K_bound` of a pairing: both static keys bound into `K_shared`.
+fn bound(shared: &[u8; 32]) -> [u8; 32] {
+    let p = checker();
+    let appliance = p.x25519_public(&p.x25519_import(&APPLIANCE_STATIC));
+    let ss = p
+        .x25519(&p.x25519_import(&PHONE_STATIC), &appliance)
+        .unwrap();
+    let mut k = [0u8; 32];
+    p.hkdf_sha256(shared, &ss, &[KEY_LABEL, b"bound"], &mut k)
+        .unwrap();
+    k
+}
+
 /// A pairing's session from the phone's draw `x` (64 bytes) and the two
 /// frames that carry the shares.
 pub fn paired(x: &[u8], request: &PairRequest, challenge: &PairChallenge) -> Established {
@@ -73,6 +90,7 @@ pub fn paired(x: &[u8], request: &PairRequest, challenge: &PairChallenge) -> Est
     let mut context = CONTEXT_LABEL.to_vec();
     context.extend_from_slice(&request.session.to_le_bytes());
     context.extend_from_slice(&challenge.session.to_le_bytes());
+    context.extend_from_slice(&request.offer.binding());
     let ctx = Context {
         context: &context,
         prover_id: &[],
@@ -81,16 +99,18 @@ pub fn paired(x: &[u8], request: &PairRequest, challenge: &PairChallenge) -> Est
     let (share_p, share_v) = (&request.share.0, &challenge.share.0);
     let k = spake2plus::prover_finish(&p, &ctx, &w, &x, share_p, share_v).unwrap();
     assert_eq!(k.confirm_v, challenge.confirm.0, "the challenge's confirmV");
+    let bound = bound(&k.shared);
     Established {
         by: "pairing",
         phone_session: request.session,
         appliance_session: challenge.session,
         keys: SessionKeys {
-            phone_to_appliance: hkdf_label(&k.shared, b"p2a"),
-            appliance_to_phone: hkdf_label(&k.shared, b"a2p"),
+            phone_to_appliance: hkdf_label(&bound, b"p2a"),
+            appliance_to_phone: hkdf_label(&bound, b"a2p"),
         },
-        psk: hkdf_label(&k.shared, b"psk"),
+        psk: hkdf_label(&bound, b"psk"),
         guard: None,
+        reply_ephemeral: None,
     }
 }
 
@@ -110,11 +130,12 @@ pub fn resumed(
     let mut prologue = PROLOGUE_LABEL.to_vec();
     prologue.extend_from_slice(&DEVICE_ID);
     prologue.extend_from_slice(&request.session.to_le_bytes());
+    prologue.extend_from_slice(&request.offer.binding());
     let phone_static = p.x25519_import(&PHONE_STATIC);
     let appliance_static = p.x25519_import(&APPLIANCE_STATIC);
     let appliance_public = p.x25519_public(&appliance_static);
     let mut m1 = [0u8; 104];
-    let _ = noise::Initiator::write_message_1(
+    let (initiator, _) = noise::Initiator::write_message_1(
         &p,
         &prologue,
         &phone_static,
@@ -130,24 +151,37 @@ pub fn resumed(
         &request.payload.0,
     ];
     assert_eq!(carried.concat(), m1, "the ResumeRequest's Noise message");
-    let (responder, _) =
-        noise::Responder::read_message_1(&p, &prologue, &appliance_static, &m1, &mut [0; 8])
-            .unwrap();
-    let mut m2 = [0u8; 48];
+    assert_eq!(request.mac.0.len(), MAC_LEN);
+    let (responder, _) = noise::Responder::read_message_1(
+        &p,
+        &prologue,
+        &appliance_static,
+        &appliance_public,
+        &m1,
+        &mut [0; 8],
+    )
+    .unwrap();
+    // The phone's view: message 2 opens to session_a and the parameters.
+    let carried = [&reply.ephemeral.0[..], &reply.payload.0].concat();
+    let mut payload = [0u8; 24];
+    initiator
+        .read_message_2(&p, &phone_static, psk, &carried, &mut payload)
+        .expect("the ResumeReply opens");
+    let mut m2 = [0u8; 72];
     let (transport, _) = responder
-        .write_message_2(&p, &secret(e_r), psk, &[], &mut m2)
+        .write_message_2(&p, &secret(e_r), psk, &payload, &mut m2)
         .unwrap();
-    let carried = [&reply.ephemeral.0[..], &reply.payload.0];
-    assert_eq!(carried.concat(), m2, "the ResumeReply's Noise message");
+    assert_eq!(carried, m2, "the ResumeReply's Noise message");
     Established {
         by: "resumption",
         phone_session: request.session,
-        appliance_session: reply.session,
+        appliance_session: u16::from_le_bytes([payload[0], payload[1]]),
         keys: SessionKeys {
             phone_to_appliance: transport.initiator_to_responder,
             appliance_to_phone: transport.responder_to_initiator,
         },
         psk: *psk,
         guard: Some(guard),
+        reply_ephemeral: Some(reply.ephemeral.0),
     }
 }

@@ -131,7 +131,11 @@ fn randomness(w: &World) -> Json {
                 Message::PairRequest(m) if f.from == call.side => Some(m.session),
                 Message::PairChallenge(m) if f.from == call.side => Some(m.session),
                 Message::ResumeRequest(m) if f.from == call.side => Some(m.session),
-                Message::ResumeReply(m) if f.from == call.side => Some(m.session),
+                Message::ResumeReply(m) if f.from == call.side => w
+                    .sessions
+                    .iter()
+                    .find(|s| s.reply_ephemeral == Some(m.ephemeral.0))
+                    .map(|s| s.appliance_session),
                 _ => None,
             })
             .collect();
@@ -263,8 +267,12 @@ fn outcome(f: &Sent, observed: &Observed, answered: bool) -> &'static str {
                 None => {
                     if events.iter().any(|e| matches!(e, Event::Paired { .. })) {
                         "paired"
-                    } else if events.iter().any(|e| matches!(e, Event::Resumed { .. })) {
+                    } else if events.iter().any(|e| matches!(e, Event::Resumed { .. }))
+                        && !is_request(f.message)
+                    {
                         "resumed"
+                    } else if f.message == "ResumeRequest" && answered {
+                        "answered: the session is tentative until its first authenticated frame"
                     } else if events.iter().any(|e| {
                         matches!(
                             e,
@@ -305,7 +313,10 @@ fn outcome(f: &Sent, observed: &Observed, answered: bool) -> &'static str {
                 .iter()
                 .any(|e| matches!(e, PhoneEvent::Paired { .. }))
             {
-                "paired"
+                // The appliance's first authenticated frame.
+                "reply, request completed; the pairing is confirmed and stored"
+            } else if f.message == "PairChallenge" {
+                "keys agreed; the pairing is tentative until the appliance's first authenticated frame"
             } else if events
                 .iter()
                 .any(|e| matches!(e, PhoneEvent::Resumed { .. }))

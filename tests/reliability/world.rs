@@ -145,11 +145,9 @@ fn lamp(devices: &'static Devices, crypto: Crypto) -> Lamp {
     let dispatcher =
         Dispatcher::new(info, endpoints, counter, DATA_VERSION_SEED).expect("a valid lamp");
     let secret = ProverSecret::from_pbkdf_output(&crypto, &w0s_w1s()).unwrap();
-    let identity = ApplianceIdentity {
-        device_id: DEVICE_ID,
-        record: secret.verifier_record(&crypto),
-        static_secret: crypto.x25519_import(&APPLIANCE_STATIC),
-    };
+    let record = secret.verifier_record(&crypto);
+    let static_secret = crypto.x25519_import(&APPLIANCE_STATIC);
+    let identity = ApplianceIdentity::new(&crypto, DEVICE_ID, record, static_secret);
     Appliance::new(
         ApplianceConfig::default(),
         crypto,
@@ -299,7 +297,9 @@ impl World {
             identify: IdentifyState::new(),
         }));
         let mut appliance = lamp(devices, recorder(name, Side::Appliance, &log));
-        appliance.open_pairing_window(Instant::ZERO, Duration::from_secs(600));
+        appliance
+            .open_pairing_window(Instant::ZERO, Duration::from_secs(600))
+            .expect("an unpaired appliance opens its window");
         let mut store = MemoryPhoneStore::default();
         store.set_static_secret(PHONE_STATIC).unwrap();
         let phone = Phone::new(recorder(name, Side::Phone, &log), store).unwrap();
@@ -451,7 +451,7 @@ impl World {
                 let x = &self.draws_for(request, Side::Phone, 64)[0];
                 self.sessions.push(keys::paired(x, &r, &c));
             }
-            Message::ResumeReply(q) if !self.knows(q.session) => {
+            Message::ResumeReply(q) if !self.knows_reply(&q.ephemeral.0) => {
                 // The first transmission of the latest ResumeRequest: the
                 // call that sent it drew the ephemeral secret.
                 let latest = self
@@ -490,6 +490,12 @@ impl World {
 
     fn message(&self, index: usize) -> Message<'_> {
         Message::from_bytes(&self.frames[index].payload).unwrap()
+    }
+
+    fn knows_reply(&self, ephemeral: &[u8; 32]) -> bool {
+        self.sessions
+            .iter()
+            .any(|s| s.reply_ephemeral.as_ref() == Some(ephemeral))
     }
 
     fn knows(&self, appliance_session: u16) -> bool {

@@ -314,6 +314,7 @@ impl World<'_> {
                     self.results.push((op, result));
                 }
                 PhoneEvent::Report { .. } => self.s.reports += 1,
+                PhoneEvent::PairingAdded { .. } => {}
                 PhoneEvent::Event { event, missed } => {
                     self.s.events += 1;
                     self.s.events_missed += missed;
@@ -423,11 +424,12 @@ pub fn run(seed: u64, stop: Stop) -> NodeSummary {
     let dispatcher = Dispatcher::new(info, &mut endpoints, counter, 1).expect("a valid device");
     let p = RustCrypto::new(Seeded(Rng::new(seed ^ 0x02)));
     let secret = ProverSecret::from_pbkdf_output(&p, &PBKDF).unwrap();
-    let identity = ApplianceIdentity {
-        device_id: DEVICE,
-        record: secret.verifier_record(&p),
-        static_secret: applink::crypto::CryptoProvider::x25519_import(&p, &[0x77; 32]),
-    };
+    let identity = ApplianceIdentity::new(
+        &p,
+        DEVICE,
+        secret.verifier_record(&p),
+        applink::crypto::CryptoProvider::x25519_import(&p, &[0x77; 32]),
+    );
     // Frames fit the link's reassembly buffers.
     let config = ApplianceConfig {
         max_frame: MAX_FRAME as u16,
@@ -435,7 +437,8 @@ pub fn run(seed: u64, stop: Stop) -> NodeSummary {
     };
     let mut lamp: Lampd<'_> = Appliance::new(config, p, identity, MemoryStore::new(), dispatcher);
     let start = Instant::from_secs(1);
-    lamp.open_pairing_window(start, Duration::from_secs(300));
+    lamp.open_pairing_window(start, Duration::from_secs(300))
+        .expect("an unpaired appliance opens its window");
     let q = RustCrypto::new(Seeded(Rng::new(seed ^ 0x01)));
     let secret = ProverSecret::from_pbkdf_output(&q, &PBKDF).unwrap();
     let mut phone = Phone::new(q, MemoryPhoneStore::default()).unwrap();

@@ -44,8 +44,10 @@ pub struct Memory {
 /// a limit, the last tenth's max must not be above the first tenth's. For
 /// a random occupancy the max of a window is a tail statistic that moves by
 /// one between windows at the same load, while a leak raises every sample:
-/// there the last tenth's mean must stay within a quarter (plus a quarter
-/// of an entry) of the first tenth's.
+/// there the mean of the second half must stay within a quarter (plus half
+/// an entry) of the first half's. (Tenths are too short for a mean: on the
+/// 20-second smoke run a tenth holds a few dozen frames of a bursty link,
+/// and its mean doubles by chance on some seeds without any leak.)
 pub fn growth_check(samples: &[[usize; METRICS]], bound: &[usize; METRICS]) -> Memory {
     assert!(samples.len() >= 100, "too few samples to judge growth");
     let tenth = samples.len().div_ceil(10);
@@ -68,14 +70,15 @@ pub fn growth_check(samples: &[[usize; METRICS]], bound: &[usize; METRICS]) -> M
         m
     };
     let (head, tail) = (&samples[..tenth], &samples[samples.len() - tenth..]);
+    let half = samples.len() / 2;
     let memory = Memory {
         samples: samples.len(),
         bound: *bound,
         first: max_of(head),
         last: max_of(tail),
         max: max_of(samples),
-        first_mean: mean_of(head),
-        last_mean: mean_of(tail),
+        first_mean: mean_of(&samples[..half]),
+        last_mean: mean_of(&samples[half..]),
     };
     for k in 0..METRICS {
         let name = METRIC_NAMES[k];
@@ -87,8 +90,8 @@ pub fn growth_check(samples: &[[usize; METRICS]], bound: &[usize; METRICS]) -> M
         );
         if STOCHASTIC[k] {
             assert!(
-                memory.last_mean[k] <= memory.first_mean[k] * 1.25 + 0.25,
-                "{name} grew: mean {:.3} in the last tenth, {:.3} in the first",
+                memory.last_mean[k] <= memory.first_mean[k] * 1.25 + 0.5,
+                "{name} grew: mean {:.3} in the second half, {:.3} in the first",
                 memory.last_mean[k],
                 memory.first_mean[k]
             );

@@ -5,11 +5,12 @@
 use applink::crypto::spake2plus::ProverSecret;
 use applink::crypto::{CryptoProvider, Entropy, RustCrypto};
 use applink::descriptor::Privilege;
+use applink::message::{Features, Fixed, Offer};
 use applink::session::pairing::{
     ApplianceEvent, ApplianceIdentity, AppliancePairing, PhonePairing,
 };
 use applink::session::store::MemoryStore;
-use applink::session::{ReplayWindow, SecureChannel, SessionError};
+use applink::session::{ApplianceParams, ReplayWindow, SecureChannel, SessionError};
 use applink::time::{Duration, Instant};
 use applink::wire::{Flags, Reassembler};
 
@@ -142,29 +143,44 @@ pub fn pair(seed: u64) -> (End, End, Privilege) {
     let mut phone_p = RustCrypto::new(Seeded(Rng::new(seed ^ 0x01)));
     let mut appl_p = RustCrypto::new(Seeded(Rng::new(seed ^ 0x02)));
     let secret = ProverSecret::from_pbkdf_output(&appl_p, &PBKDF).unwrap();
-    let identity = ApplianceIdentity {
-        device_id: DEVICE,
-        record: secret.verifier_record(&appl_p),
-        static_secret: appl_p.x25519_import(&[0x77; 32]),
-    };
+    let identity = ApplianceIdentity::new(
+        &appl_p,
+        DEVICE,
+        secret.verifier_record(&appl_p),
+        appl_p.x25519_import(&[0x77; 32]),
+    );
     let mut appliance = AppliancePairing::new();
-    appliance.open_window(now, Duration::from_secs(300));
     let mut store = MemoryStore::<4>::new();
+    appliance
+        .open_window(&store, now, Duration::from_secs(300))
+        .unwrap();
     let secret = ProverSecret::from_pbkdf_output(&phone_p, &PBKDF).unwrap();
-    let public = phone_p.x25519_public(&phone_p.x25519_import(&[0x33; 32]));
+    let phone_secret = phone_p.x25519_import(&[0x33; 32]);
+    let public = phone_p.x25519_public(&phone_secret);
+    let offer = Offer {
+        max_frame: 1024,
+        features: Features(0xF),
+    };
+    let params = ApplianceParams {
+        max_frame: 1024,
+        features: Features(0xF),
+        descriptor_hash: Fixed([0; 16]),
+    };
     let mut phone =
-        PhonePairing::start(&mut phone_p, secret, DEVICE, public, 0x0101, 1, now).unwrap();
+        PhonePairing::start(&mut phone_p, secret, DEVICE, public, 0x0101, offer, 1, now).unwrap();
     let mut buf = [0u8; 256];
     let n = phone.poll_transmit(&mut buf).expect("PairRequest");
     appliance
-        .handle_frame(&mut appl_p, &mut store, &identity, &buf[..n], now)
+        .handle_frame(&mut appl_p, &mut store, &identity, &params, &buf[..n], now)
         .unwrap();
     let n = appliance.poll_transmit(&mut buf).expect("PairChallenge");
-    phone.handle_frame(&phone_p, &buf[..n], now).unwrap();
+    phone
+        .handle_frame(&phone_p, &phone_secret, &buf[..n], now)
+        .unwrap();
     let paired = phone.poll_event().expect("an outcome").expect("paired");
     let n = phone.poll_transmit(&mut buf).expect("PairFinish");
     appliance
-        .handle_frame(&mut appl_p, &mut store, &identity, &buf[..n], now)
+        .handle_frame(&mut appl_p, &mut store, &identity, &params, &buf[..n], now)
         .unwrap();
     let Some(ApplianceEvent::Paired { channel, admin, .. }) = appliance.poll_event() else {
         panic!("the appliance did not pair");

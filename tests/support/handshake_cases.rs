@@ -16,13 +16,15 @@ use applink::catalog::on_off;
 use applink::crypto::setup_code::{self, SetupCode};
 use applink::crypto::spake2plus::{self, Context, ProverSecret};
 use applink::crypto::{CryptoProvider, RustCrypto, noise};
-use applink::message::{EndpointId, Invoke, InvokeReply, Message, Seq, Status};
+use applink::message::{
+    EndpointId, Features, Fixed, Invoke, InvokeReply, Message, Offer, Seq, Status,
+};
 use applink::session::pairing::{
-    ApplianceEvent, ApplianceIdentity, CONTEXT_LABEL, DeviceId, KEY_LABEL, PhonePairing,
+    ApplianceEvent, ApplianceIdentity, CONTEXT_LABEL, DeviceId, KEY_LABEL, MAC_LABEL, PhonePairing,
 };
 use applink::session::resume::{PROLOGUE_LABEL, PhoneResume};
 use applink::session::store::{MemoryStore, Pairing, PairingStore};
-use applink::session::{ApplianceHandshake, SecureChannel, SessionKeys};
+use applink::session::{ApplianceHandshake, ApplianceParams, SecureChannel, SessionKeys};
 use applink::time::{Duration, Instant};
 use applink::wire::Flags;
 use serde_json::{Value as Json, json};
@@ -40,6 +42,17 @@ pub const APPLIANCE_STATIC: [u8; 32] = [0xA5; 32];
 pub const PHONE_STATIC: [u8; 32] = [0x5A; 32];
 /// The id the appliance puts in frames to the phone.
 pub const PHONE_SESSION: u16 = 0x0101;
+/// What the phone offers in every handshake.
+pub const OFFER: Offer = Offer {
+    max_frame: 1024,
+    features: Features(0x0F),
+};
+/// What the appliance seals about itself.
+pub const PARAMS: ApplianceParams = ApplianceParams {
+    max_frame: 512,
+    features: Features(0x0F),
+    descriptor_hash: Fixed([0xD5; 16]),
+};
 
 /// Every random draw, in order, with the side that made it.
 pub type Log = Rc<RefCell<Vec<(&'static str, Vec<u8>)>>>;
@@ -96,6 +109,14 @@ pub fn secret(code: &str) -> [u8; 80] {
 fn hkdf_label(p: &impl CryptoProvider, shared: &[u8; 32], label: &[u8]) -> [u8; 32] {
     let mut k = [0u8; 32];
     p.hkdf_sha256(&[], shared, &[KEY_LABEL, label], &mut k)
+        .unwrap();
+    k
+}
+
+/// `K_bound = HKDF(salt = K_shared, ikm = ss, info = "applink/v1/pair/bound")`.
+fn bound(p: &impl CryptoProvider, shared: &[u8; 32], ss: &[u8; 32]) -> [u8; 32] {
+    let mut k = [0u8; 32];
+    p.hkdf_sha256(shared, ss, &[KEY_LABEL, b"bound"], &mut k)
         .unwrap();
     k
 }
@@ -165,29 +186,34 @@ pub struct Appliance<P: CryptoProvider> {
 
 pub fn appliance<P: CryptoProvider>(p: P) -> Appliance<P> {
     let w = ProverSecret::<P>::from_pbkdf_output(&p, &secret(SETUP_CODE)).unwrap();
-    let identity = ApplianceIdentity {
-        device_id: DEVICE_ID,
-        record: w.verifier_record(&p),
-        static_secret: p.x25519_import(&APPLIANCE_STATIC),
-    };
+    let record = w.verifier_record(&p);
+    let static_secret = p.x25519_import(&APPLIANCE_STATIC);
+    let identity = ApplianceIdentity::new(&p, DEVICE_ID, record, static_secret);
+    let store = MemoryStore::new();
     let mut handshake = ApplianceHandshake::new();
     handshake
         .pairing_mut()
-        .open_window(Instant::ZERO, Duration::from_secs(900));
+        .open_window(&store, Instant::ZERO, Duration::from_secs(900))
+        .unwrap();
     Appliance {
         p,
         identity,
         handshake,
-        store: MemoryStore::new(),
+        store,
     }
 }
 
 impl<P: CryptoProvider> Appliance<P> {
     /// Feeds a frame; returns the answer, if any.
     pub fn handle(&mut self, bytes: &[u8], now: Instant) -> Option<Vec<u8>> {
-        let _ =
-            self.handshake
-                .handle_frame(&mut self.p, &mut self.store, &self.identity, bytes, now);
+        let _ = self.handshake.handle_frame(
+            &mut self.p,
+            &mut self.store,
+            &self.identity,
+            &PARAMS,
+            bytes,
+            now,
+        );
         let mut buf = [0u8; 256];
         self.handshake
             .poll_transmit(&mut buf)
@@ -218,6 +244,12 @@ fn parameters() -> Json {
         "phone_static_secret": hex::encode(PHONE_STATIC),
         "phone_static_public": hex::encode(p.x25519_public(&p.x25519_import(&PHONE_STATIC))),
         "phone_session": PHONE_SESSION,
+        "offer": {"max_frame": OFFER.max_frame, "features": OFFER.features.0, "binding": hex::encode(OFFER.binding())},
+        "appliance_params": {
+            "max_frame": PARAMS.max_frame,
+            "features": PARAMS.features.0,
+            "descriptor_hash": hex::encode(PARAMS.descriptor_hash.0),
+        },
     })
 }
 
@@ -229,7 +261,8 @@ fn pairing() -> (Json, Pairing) {
     let mut a = appliance(recording("appliance/pairing", &log));
     let now = Instant::from_secs(1);
     let w = ProverSecret::from_pbkdf_output(&phone_p, &secret(SETUP_CODE)).unwrap();
-    let phone_static = phone_p.x25519_public(&phone_p.x25519_import(&PHONE_STATIC));
+    let phone_secret = phone_p.x25519_import(&PHONE_STATIC);
+    let phone_static = phone_p.x25519_public(&phone_secret);
     let w_start = ProverSecret::from_pbkdf_output(&phone_p, &secret(SETUP_CODE)).unwrap();
     let mut phone = PhonePairing::start(
         &mut phone_p,
@@ -237,13 +270,16 @@ fn pairing() -> (Json, Pairing) {
         DEVICE_ID,
         phone_static,
         PHONE_SESSION,
+        OFFER,
         0x0100,
         now,
     )
     .unwrap();
     let request = take(&mut |b| phone.poll_transmit(b));
     let challenge = a.handle(&request, now).expect("PairChallenge");
-    phone.handle_frame(&phone_p, &challenge, now).unwrap();
+    phone
+        .handle_frame(&phone_p, &phone_secret, &challenge, now)
+        .unwrap();
     let mut paired = phone.poll_event().unwrap().unwrap();
     let finish = take(&mut |b| phone.poll_transmit(b));
     let command = seal(
@@ -274,20 +310,33 @@ fn pairing() -> (Json, Pairing) {
     let mut ctx_bytes = CONTEXT_LABEL.to_vec();
     ctx_bytes.extend_from_slice(&PHONE_SESSION.to_le_bytes());
     ctx_bytes.extend_from_slice(&c.session.to_le_bytes());
+    ctx_bytes.extend_from_slice(&OFFER.binding());
     let ctx = Context {
         context: &ctx_bytes,
         prover_id: &[],
         verifier_id: &DEVICE_ID,
     };
     let k = spake2plus::prover_finish(&phone_p, &ctx, &w, &x, &r.share.0, &c.share.0).unwrap();
+    let appliance_public = phone_p.x25519_public(&phone_p.x25519_import(&APPLIANCE_STATIC));
+    let ss = phone_p.x25519(&phone_secret, &appliance_public).unwrap();
+    let k_bound = bound(&phone_p, &k.shared, &ss);
     let traffic = SessionKeys {
-        phone_to_appliance: hkdf_label(&phone_p, &k.shared, b"p2a"),
-        appliance_to_phone: hkdf_label(&phone_p, &k.shared, b"a2p"),
+        phone_to_appliance: hkdf_label(&phone_p, &k_bound, b"p2a"),
+        appliance_to_phone: hkdf_label(&phone_p, &k_bound, b"a2p"),
     };
-    assert_eq!(hkdf_label(&phone_p, &k.shared, b"psk"), paired.pairing.psk);
+    assert_eq!(hkdf_label(&phone_p, &k_bound, b"psk"), paired.pairing.psk);
+    let (Message::PairFinish(f), _) = (applink::from_bytes(&finish).unwrap().1, ()) else {
+        panic!("not PairFinish");
+    };
+    assert_eq!(hkdf_label(&phone_p, &k_bound, b"proof"), f.proof.0);
+    let mut block = appliance_public.to_vec();
+    block.extend_from_slice(&PARAMS.max_frame.to_le_bytes());
+    block.extend_from_slice(&PARAMS.features.0.to_le_bytes());
+    block.extend_from_slice(&PARAMS.descriptor_hash.0);
+    block.extend_from_slice(&0u64.to_le_bytes());
     let json = json!({
         "name": "pairing",
-        "description": "Pairing with the right setup code in 1.5 round trips; the phone's first command (Invoke on/off toggle) rides in the third flight; the appliance answers it.",
+        "description": "Pairing with the right setup code in 1.5 round trips; the phone's first command (Invoke on/off toggle) rides in the third flight; the appliance answers it. The appliance block (static key, parameters, replay-guard floor 0) is sealed under id-a; the phone's proof binds its static key through ss.",
         "randomness": randomness(&log),
         "spake2plus": {
             "context": hex::encode(&ctx_bytes),
@@ -296,16 +345,20 @@ fn pairing() -> (Json, Pairing) {
             "confirmP": hex::encode(k.confirm_p),
             "confirmV": hex::encode(k.confirm_v),
         },
+        "appliance_block": hex::encode(&block),
         "keys": {
             "id-a": hex::encode(hkdf_label(&phone_p, &k.shared, b"id-a")),
             "id-p": hex::encode(hkdf_label(&phone_p, &k.shared, b"id-p")),
+            "ss": hex::encode(ss),
+            "K_bound": hex::encode(k_bound),
+            "proof": hex::encode(f.proof.0),
             "psk": hex::encode(paired.pairing.psk),
             "traffic": keys_json(&traffic),
         },
         "frames": [
             frame("phone", &request, "PairRequest", "plaintext, flag I, session_p 0x0101"),
             frame("appliance", &challenge, "PairChallenge", "plaintext; the attempt was counted before it left"),
-            frame("phone", &finish, "PairFinish", "plaintext, flag I"),
+            frame("phone", &finish, "PairFinish", "plaintext, flag I; confirmP, sealed phone static key, proof"),
             frame("phone", &command, "Invoke", "secured, same flight as PairFinish, counter 0"),
             frame("appliance", &reply, "InvokeReply", "secured, counter 0"),
         ],
@@ -320,25 +373,31 @@ fn wrong_code() -> Json {
     let mut a = appliance(recording("appliance/wrong-code", &log));
     let now = Instant::from_secs(1);
     let w = ProverSecret::from_pbkdf_output(&phone_p, &secret(WRONG_CODE)).unwrap();
-    let phone_static = phone_p.x25519_public(&phone_p.x25519_import(&PHONE_STATIC));
+    let phone_secret = phone_p.x25519_import(&PHONE_STATIC);
+    let phone_static = phone_p.x25519_public(&phone_secret);
     let mut phone = PhonePairing::start(
         &mut phone_p,
         w,
         DEVICE_ID,
         phone_static,
         PHONE_SESSION,
+        OFFER,
         0x0200,
         now,
     )
     .unwrap();
     let request = take(&mut |b| phone.poll_transmit(b));
     let challenge = a.handle(&request, now).expect("PairChallenge");
-    assert!(phone.handle_frame(&phone_p, &challenge, now).is_err());
+    assert!(
+        phone
+            .handle_frame(&phone_p, &phone_secret, &challenge, now)
+            .is_err()
+    );
     let status = take(&mut |b| phone.poll_transmit(b));
     assert!(a.handle(&status, now).is_none());
     json!({
         "name": "wrong-code",
-        "description": "Pairing with a wrong setup code: confirmV does not verify, the phone reports WrongSetupCode and sends Status(WRONG_SETUP_CODE = 49); the attempt stays counted on the appliance.",
+        "description": "Pairing with a wrong setup code: confirmV does not verify, the phone sends Status(WRONG_SETUP_CODE = 49) once and, no genuine challenge coming within the 2 s grace, reports WrongSetupCode; the appliance takes the Status as a hint, ends the attempt after the grace, and the attempt stays counted.",
         "randomness": randomness(&log),
         "frames": [
             frame("phone", &request, "PairRequest", "plaintext, flag I, from the wrong code's w0"),
@@ -371,6 +430,7 @@ fn resumption(pairing: &Pairing) -> Json {
         DEVICE_ID,
         &mut stored,
         PHONE_SESSION,
+        OFFER,
         0x0300,
         now,
     )
@@ -383,7 +443,9 @@ fn resumption(pairing: &Pairing) -> Json {
     phone
         .handle_frame(&phone_p, &phone_static_secret, &reply, now)
         .unwrap();
-    let mut phone_channel = phone.poll_event().unwrap().unwrap();
+    let resumed = phone.poll_event().unwrap().unwrap();
+    assert_eq!(resumed.appliance, PARAMS);
+    let mut phone_channel = resumed.channel;
     let command = seal(
         &phone_p,
         &mut phone_channel,
@@ -426,6 +488,7 @@ fn resumption(pairing: &Pairing) -> Json {
     let mut prologue = PROLOGUE_LABEL.to_vec();
     prologue.extend_from_slice(&DEVICE_ID);
     prologue.extend_from_slice(&PHONE_SESSION.to_le_bytes());
+    prologue.extend_from_slice(&OFFER.binding());
     let e_i = phone_p.x25519_import(&draws[0].1.clone().try_into().unwrap());
     let appliance_static = phone_p.x25519_import(&APPLIANCE_STATIC);
     let e_r = phone_p.x25519_import(&draws[2].1.clone().try_into().unwrap());
@@ -440,38 +503,62 @@ fn resumption(pairing: &Pairing) -> Json {
         &mut m1,
     )
     .unwrap();
-    let (responder, _) =
-        noise::Responder::read_message_1(&phone_p, &prologue, &appliance_static, &m1, &mut [0; 8])
-            .unwrap();
-    let mut m2 = [0u8; 48];
+    let (responder, _) = noise::Responder::read_message_1(
+        &phone_p,
+        &prologue,
+        &appliance_static,
+        &pairing.peer_static,
+        &m1,
+        &mut [0; 8],
+    )
+    .unwrap();
+    let session_a = u16::from_le_bytes([draws[1].1[0], draws[1].1[1]]);
+    let mut payload = session_a.to_le_bytes().to_vec();
+    payload.extend_from_slice(&PARAMS.max_frame.to_le_bytes());
+    payload.extend_from_slice(&PARAMS.features.0.to_le_bytes());
+    payload.extend_from_slice(&PARAMS.descriptor_hash.0);
+    let mut m2 = [0u8; 72];
     let (transport, _) = responder
-        .write_message_2(&phone_p, &e_r, &pairing.psk, &[], &mut m2)
+        .write_message_2(&phone_p, &e_r, &pairing.psk, &payload, &mut m2)
         .unwrap();
     assert!(
         initiator
-            .read_message_2(&phone_p, &phone_static_secret, &pairing.psk, &m2, &mut [])
+            .read_message_2(
+                &phone_p,
+                &phone_static_secret,
+                &pairing.psk,
+                &m2,
+                &mut [0; 24]
+            )
             .is_ok()
     );
+    let mac_key: [u8; 32] = Sha256::new()
+        .chain_update(MAC_LABEL)
+        .chain_update(pairing.peer_static)
+        .finalize()
+        .into();
     let traffic = SessionKeys {
         phone_to_appliance: transport.initiator_to_responder,
         appliance_to_phone: transport.responder_to_initiator,
     };
     json!({
         "name": "resumption",
-        "description": "A later session in one round trip: Noise_IKpsk2_25519_ChaChaPoly_SHA256 with the pairing's static keys and psk (from the pairing transcript), replay guard 1; then a command, its answer, and a command after the phone's key update (flag K).",
+        "description": "A later session in one round trip: Noise_IKpsk2_25519_ChaChaPoly_SHA256 with the pairing's static keys and psk (from the pairing transcript), replay guard 1, the offer in the prologue and the mac keyed by the appliance's static key; message 2 seals session_a and the appliance's parameters; then a command, its answer, and a command after the phone's key update (flag K).",
         "randomness": randomness(&log),
         "noise": {
             "protocol_name": String::from_utf8_lossy(noise::PROTOCOL_NAME),
             "prologue": hex::encode(&prologue),
             "psk": hex::encode(pairing.psk),
             "message_1": hex::encode(m1),
+            "message_2_payload": hex::encode(&payload),
             "message_2": hex::encode(m2),
+            "mac_key": hex::encode(mac_key),
             "handshake_hash": hex::encode(transport.handshake_hash),
         },
         "keys": {"traffic": keys_json(&traffic)},
         "frames": [
-            frame("phone", &request, "ResumeRequest", "plaintext, flag I; payload = guard 1 (u64 LE), sealed"),
-            frame("appliance", &reply, "ResumeReply", "plaintext; payload = empty, sealed"),
+            frame("phone", &request, "ResumeRequest", "plaintext, flag I; payload = guard 1 (u64 LE), sealed; offer; mac"),
+            frame("appliance", &reply, "ResumeReply", "plaintext; payload = session_a || parameters, sealed"),
             frame("phone", &command, "Invoke", "secured, counter 0"),
             frame("appliance", &answer, "InvokeReply", "secured, counter 0"),
             frame("phone", &updated, "Invoke", "secured, counter 64 (counters 1 to 63 not listed), after a key update: flag K set"),

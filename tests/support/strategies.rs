@@ -9,14 +9,15 @@
 
 #![allow(dead_code)]
 
-use applink::message::{AttributeId, value::MAX_DEPTH};
 use applink::message::{
-    AttributeValue, Bytes, CapabilityId, Close, CommandId, Describe, DescriptorChunk, EndpointId,
-    Event, EventId, Features, Field, Fixed, Hello, HelloAccept, HelloReject, HelloReply, Invoke,
-    InvokeReply, Message, PairChallenge, PairFinish, PairRequest, Ping, Pong, Priority, Purpose,
-    Read, ReadReply, Record, Report, ResumeReply, ResumeRequest, Seq, Status, StatusReport,
-    Subscribe, SubscribeReply, Unsubscribe, Value, Write, WriteReply,
+    AdminRequest, AttributeValue, Bytes, CapabilityId, Close, CommandId, Describe, DescriptorChunk,
+    EndpointId, Event, EventId, Features, Field, Fixed, Hello, HelloAccept, HelloReject,
+    HelloReply, Invoke, InvokeReply, Message, Offer, PairChallenge, PairFinish, PairRequest,
+    PairingAdded, PairingEntry, PairingList, Ping, Pong, Priority, Purpose, Read, ReadReply,
+    Record, Report, ResumeReply, ResumeRequest, Seq, Status, StatusReport, Subscribe,
+    SubscribeReply, Unsubscribe, Value, Write, WriteReply,
 };
+use applink::message::{AttributeId, value::MAX_DEPTH};
 use applink::wire::{Flags, Header, header::VERSION};
 use bumpalo::Bump;
 use proptest::collection::vec;
@@ -154,6 +155,7 @@ pub enum OwnedMessage {
     Subscribe(Subscribe<'static>, Vec<u16>),
     Report(Report<'static>, Vec<OwnedRecord>),
     Event(Event<'static>, Vec<(u16, OwnedValue)>),
+    PairingList(PairingList<'static>, Vec<PairingEntry>),
 }
 
 impl OwnedMessage {
@@ -195,6 +197,10 @@ impl OwnedMessage {
             }),
             OwnedMessage::Event(head, fields) => Message::Event(Event {
                 fields: Seq::from_slice(build_fields(fields, bump)),
+                ..*head
+            }),
+            OwnedMessage::PairingList(head, entries) => Message::PairingList(PairingList {
+                entries: Seq::from_slice(entries),
                 ..*head
             }),
         }
@@ -374,13 +380,25 @@ pub fn hello_reply() -> impl Strategy<Value = HelloReply> {
     ]
 }
 
+fn offer() -> impl Strategy<Value = Offer> {
+    (any::<u16>(), any::<u32>()).prop_map(|(max_frame, features)| Offer {
+        max_frame,
+        features: Features(features),
+    })
+}
+
 fn plain_message() -> impl Strategy<Value = Message<'static>> {
     prop_oneof![
         hello().prop_map(Message::Hello),
         hello_reply().prop_map(Message::HelloReply),
-        (any::<u16>(), fixed::<65>())
-            .prop_map(|(session, share)| Message::PairRequest(PairRequest { session, share })),
-        (any::<u16>(), fixed::<65>(), fixed::<32>(), fixed::<48>()).prop_map(
+        (any::<u16>(), fixed::<65>(), offer()).prop_map(|(session, share, offer)| {
+            Message::PairRequest(PairRequest {
+                session,
+                share,
+                offer,
+            })
+        }),
+        (any::<u16>(), fixed::<65>(), fixed::<32>(), fixed::<78>()).prop_map(
             |(session, share, confirm, identity)| Message::PairChallenge(PairChallenge {
                 session,
                 share,
@@ -388,23 +406,52 @@ fn plain_message() -> impl Strategy<Value = Message<'static>> {
                 identity,
             })
         ),
-        (fixed::<32>(), fixed::<48>())
-            .prop_map(|(confirm, identity)| Message::PairFinish(PairFinish { confirm, identity })),
-        (any::<u16>(), fixed::<32>(), fixed::<48>(), fixed::<24>()).prop_map(
-            |(session, ephemeral, identity, payload)| Message::ResumeRequest(ResumeRequest {
-                session,
-                ephemeral,
+        (fixed::<32>(), fixed::<48>(), fixed::<32>()).prop_map(|(confirm, identity, proof)| {
+            Message::PairFinish(PairFinish {
+                confirm,
                 identity,
-                payload,
-            })
-        ),
-        (any::<u16>(), fixed::<32>(), fixed::<16>()).prop_map(|(session, ephemeral, payload)| {
-            Message::ResumeReply(ResumeReply {
-                session,
-                ephemeral,
-                payload,
+                proof,
             })
         }),
+        (
+            any::<u16>(),
+            fixed::<32>(),
+            fixed::<48>(),
+            fixed::<24>(),
+            offer(),
+            fixed::<16>()
+        )
+            .prop_map(|(session, ephemeral, identity, payload, offer, mac)| {
+                Message::ResumeRequest(ResumeRequest {
+                    session,
+                    ephemeral,
+                    identity,
+                    payload,
+                    offer,
+                    mac,
+                })
+            }),
+        (fixed::<32>(), fixed::<40>()).prop_map(|(ephemeral, payload)| Message::ResumeReply(
+            ResumeReply { ephemeral, payload }
+        )),
+        (
+            any::<u8>(),
+            fixed::<32>(),
+            any::<bool>(),
+            any::<u16>(),
+            fixed::<97>()
+        )
+            .prop_map(|(from, peer, admin, seconds, verifier)| {
+                Message::Admin(match from % 5 {
+                    0 => AdminRequest::List { from },
+                    1 => AdminRequest::Remove { peer },
+                    2 => AdminRequest::SetRole { peer, admin },
+                    3 => AdminRequest::OpenWindow { seconds, verifier },
+                    _ => AdminRequest::CloseWindow,
+                })
+            }),
+        (fixed::<32>(), any::<bool>())
+            .prop_map(|(peer, admin)| Message::PairingAdded(PairingAdded { peer, admin })),
         any::<u32>().prop_map(|offset| Message::Describe(Describe { offset })),
         any::<u32>().prop_map(|data_version| Message::WriteReply(WriteReply { data_version })),
         (any::<u16>(), any::<u32>()).prop_map(|(subscription, max_interval_ms)| {
@@ -568,11 +615,32 @@ fn borrowed_message() -> impl Strategy<Value = OwnedMessage> {
 
 /// Any message of the protocol, every type about equally likely.
 pub fn message() -> impl Strategy<Value = OwnedMessage> {
-    // 16 message types without borrowed data, 9 with.
+    // 18 message types without borrowed data, 10 with.
     prop_oneof![
-        16 => plain_message().prop_map(OwnedMessage::Plain),
+        18 => plain_message().prop_map(OwnedMessage::Plain),
         9 => borrowed_message(),
+        1 => pairing_list(),
     ]
+}
+
+fn pairing_list() -> impl Strategy<Value = OwnedMessage> {
+    (
+        any::<u8>(),
+        any::<u8>(),
+        proptest::collection::vec((fixed::<32>(), any::<bool>()), 0..4),
+    )
+        .prop_map(|(total, from, entries)| {
+            let head = PairingList {
+                total,
+                from,
+                entries: Seq::empty(),
+            };
+            let entries = entries
+                .into_iter()
+                .map(|(peer, admin)| PairingEntry { peer, admin })
+                .collect();
+            OwnedMessage::PairingList(head, entries)
+        })
 }
 
 // ---------------------------------------------------------------------------

@@ -18,12 +18,12 @@ mod wire_cases;
 
 use applink::CodecError;
 use applink::message::{
-    AttributeId, AttributeValue, Bytes, CapabilityId, Close, CommandId, Describe, DescriptorChunk,
-    EndpointId, Event, EventId, Features, Field, Fixed, Hello, HelloAccept, HelloReject,
-    HelloReply, Invoke, InvokeReply, Message, MessageError, PairChallenge, PairFinish, PairRequest,
-    Ping, Pong, Priority, Purpose, Read, ReadReply, Record, Report, ResumeReply, ResumeRequest,
-    Seq, Status, StatusReport, Subscribe, SubscribeReply, Unsubscribe, Value, VendorId, Write,
-    WriteReply,
+    AdminRequest, AttributeId, AttributeValue, Bytes, CapabilityId, Close, CommandId, Describe,
+    DescriptorChunk, EndpointId, Event, EventId, Features, Field, Fixed, Hello, HelloAccept,
+    HelloReject, HelloReply, Invoke, InvokeReply, Message, MessageError, Offer, PairChallenge,
+    PairFinish, PairRequest, PairingAdded, PairingEntry, PairingList, Ping, Pong, Priority,
+    Purpose, Read, ReadReply, Record, Report, ResumeReply, ResumeRequest, Seq, Status,
+    StatusReport, Subscribe, SubscribeReply, Unsubscribe, Value, VendorId, Write, WriteReply,
 };
 use applink::wire::{Flags, Header, WireError, encode_plain, stream};
 
@@ -370,16 +370,17 @@ fn push_messages(all: &mut Vec<Case>) {
     }
     add(
         "pair_request",
-        "PairRequest: session 0x1234 and a 65-byte share (opaque here)",
+        "PairRequest: session 0x1234, a 65-byte share (opaque here), offer 1024-byte frames and features 0x0F",
         10,
         Message::PairRequest(PairRequest {
             session: 0x1234,
             share: Fixed(pattern(0x04)),
+            offer: OFFER,
         }),
     );
     add(
         "pair_challenge",
-        "PairChallenge: session 0x00C8, share, confirmation, sealed identity (opaque here)",
+        "PairChallenge: session 0x00C8, share, confirmation, sealed appliance block (opaque here)",
         11,
         Message::PairChallenge(PairChallenge {
             session: 200,
@@ -390,30 +391,32 @@ fn push_messages(all: &mut Vec<Case>) {
     );
     add(
         "pair_finish",
-        "PairFinish: confirmation and sealed identity (opaque here)",
+        "PairFinish: confirmation, sealed identity and proof (opaque here)",
         12,
         Message::PairFinish(PairFinish {
             confirm: Fixed(pattern(0x10)),
             identity: Fixed(pattern(0x30)),
+            proof: Fixed(pattern(0x70)),
         }),
     );
     add(
         "resume_request",
-        "ResumeRequest: session 7, ephemeral key, sealed identity and replay guard (opaque here)",
+        "ResumeRequest: session 7, ephemeral key, sealed identity and replay guard, offer, mac (opaque here)",
         13,
         Message::ResumeRequest(ResumeRequest {
             session: 7,
             ephemeral: Fixed(pattern(0x20)),
             identity: Fixed(pattern(0x50)),
             payload: Fixed(pattern(0x80)),
+            offer: OFFER,
+            mac: Fixed(pattern(0xA0)),
         }),
     );
     add(
         "resume_reply",
-        "ResumeReply: session 0xFFFF, ephemeral key, sealed empty payload (opaque here)",
+        "ResumeReply: ephemeral key, sealed session id and parameters (opaque here)",
         14,
         Message::ResumeReply(ResumeReply {
-            session: 0xFFFF,
             ephemeral: Fixed(pattern(0x60)),
             payload: Fixed(pattern(0xE0)),
         }),
@@ -696,7 +699,81 @@ fn push_messages(all: &mut Vec<Case>) {
         }),
     );
     add("ack", "Standalone Ack (no fields)", 40, Message::Ack);
+    add(
+        "admin_list",
+        "Admin List: the pairings from index 0",
+        41,
+        Message::Admin(AdminRequest::List { from: 0 }),
+    );
+    add(
+        "admin_remove",
+        "Admin Remove: the pairing of a static key",
+        42,
+        Message::Admin(AdminRequest::Remove {
+            peer: Fixed(pattern(0x11)),
+        }),
+    );
+    add(
+        "admin_set_role",
+        "Admin SetRole: make a static key an admin",
+        43,
+        Message::Admin(AdminRequest::SetRole {
+            peer: Fixed(pattern(0x22)),
+            admin: true,
+        }),
+    );
+    add(
+        "admin_open_window",
+        "Admin OpenWindow: 300 s for a one-time code's verifier record (opaque here)",
+        44,
+        Message::Admin(AdminRequest::OpenWindow {
+            seconds: 300,
+            verifier: Fixed(pattern(0x33)),
+        }),
+    );
+    add(
+        "admin_close_window",
+        "Admin CloseWindow",
+        45,
+        Message::Admin(AdminRequest::CloseWindow),
+    );
+    add(
+        "pairing_list",
+        "PairingList: 3 pairings, 2 listed from index 1",
+        46,
+        Message::PairingList(PairingList {
+            total: 3,
+            from: 1,
+            entries: Seq::from_slice(&PAIRING_ENTRIES),
+        }),
+    );
+    add(
+        "pairing_added",
+        "PairingAdded: a user paired",
+        47,
+        Message::PairingAdded(PairingAdded {
+            peer: Fixed(pattern(0x44)),
+            admin: false,
+        }),
+    );
 }
+
+/// What the pairing vectors' phones offer.
+const OFFER: Offer = Offer {
+    max_frame: 1024,
+    features: Features(0x0F),
+};
+
+static PAIRING_ENTRIES: [PairingEntry; 2] = [
+    PairingEntry {
+        peer: Fixed([0x55; 32]),
+        admin: true,
+    },
+    PairingEntry {
+        peer: Fixed([0x66; 32]),
+        admin: false,
+    },
+];
 
 /// A plaintext header with flags.
 pub fn flagged(counter: u32, exchange: u16, flags: Flags) -> Header {

@@ -11,8 +11,8 @@ use super::{
 };
 use applink::CodecError;
 use applink::message::{
-    AttributeValue, Field, HelloReject, HelloReply, Message, MessageError, Priority, Purpose,
-    Record, Seq, Status, Value,
+    AdminRequest, AttributeValue, Field, HelloReject, HelloReply, Message, MessageError, Offer,
+    Priority, Purpose, Record, Seq, Status, Value,
 };
 use applink::wire::{Flags, Header, WireError};
 
@@ -287,6 +287,10 @@ fn hello_reject(r: &HelloReject) -> Json {
 }
 
 /// A message as `{"type": name, field: value, ...}`.
+fn offer(o: &Offer) -> Json {
+    json!({"max_frame": o.max_frame, "features": o.features.0})
+}
+
 pub fn message(m: &Message<'_>) -> Json {
     let fields = match m {
         Message::Hello(h) => json!({
@@ -306,7 +310,11 @@ pub fn message(m: &Message<'_>) -> Json {
         Message::HelloReply(HelloReply::Reject(r)) => {
             json!({"reply": {"type": "Reject", "reason": hello_reject(r)}})
         }
-        Message::PairRequest(p) => json!({"session": p.session, "share": hex::encode(p.share.0)}),
+        Message::PairRequest(p) => json!({
+            "session": p.session,
+            "share": hex::encode(p.share.0),
+            "offer": offer(&p.offer),
+        }),
         Message::PairChallenge(p) => json!({
             "session": p.session,
             "share": hex::encode(p.share.0),
@@ -316,15 +324,17 @@ pub fn message(m: &Message<'_>) -> Json {
         Message::PairFinish(p) => json!({
             "confirm": hex::encode(p.confirm.0),
             "identity": hex::encode(p.identity.0),
+            "proof": hex::encode(p.proof.0),
         }),
         Message::ResumeRequest(r) => json!({
             "session": r.session,
             "ephemeral": hex::encode(r.ephemeral.0),
             "identity": hex::encode(r.identity.0),
             "payload": hex::encode(r.payload.0),
+            "offer": offer(&r.offer),
+            "mac": hex::encode(r.mac.0),
         }),
         Message::ResumeReply(r) => json!({
-            "session": r.session,
             "ephemeral": hex::encode(r.ephemeral.0),
             "payload": hex::encode(r.payload.0),
         }),
@@ -390,6 +400,29 @@ pub fn message(m: &Message<'_>) -> Json {
         Message::Pong(p) => json!({"nonce": p.nonce}),
         Message::Close(c) => json!({"reason": status(c.reason)}),
         Message::Ack => json!({}),
+        Message::Admin(a) => json!({"request": match a {
+            AdminRequest::List { from } => json!({"type": "List", "from": from}),
+            AdminRequest::Remove { peer } => json!({"type": "Remove", "peer": hex::encode(peer.0)}),
+            AdminRequest::SetRole { peer, admin } => {
+                json!({"type": "SetRole", "peer": hex::encode(peer.0), "admin": admin})
+            }
+            AdminRequest::OpenWindow { seconds, verifier } => json!({
+                "type": "OpenWindow",
+                "seconds": seconds,
+                "verifier": hex::encode(verifier.0),
+            }),
+            AdminRequest::CloseWindow => json!({"type": "CloseWindow"}),
+        }}),
+        Message::PairingList(l) => json!({
+            "total": l.total,
+            "from": l.from,
+            "entries": l
+                .entries
+                .iter()
+                .map(|e| json!({"peer": hex::encode(e.peer.0), "admin": e.admin}))
+                .collect::<Vec<_>>(),
+        }),
+        Message::PairingAdded(a) => json!({"peer": hex::encode(a.peer.0), "admin": a.admin}),
     };
     tagged(m.name(), fields)
 }

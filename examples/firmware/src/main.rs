@@ -250,7 +250,10 @@ pub fn run() -> ! {
     state.probe.stack_boot.set(saturate(stack::peak() as u64));
     // From here the mark measures serving: pairing, sessions, resumption.
     stack::paint();
-    lamp.open_pairing_window(board::now(), PAIRING_WINDOW);
+    // Out of the box (no pairing): the window a button press would open.
+    if lamp.open_pairing_window(board::now(), PAIRING_WINDOW).is_err() {
+        board::exit(EXIT_BOOT)
+    }
     board::write(READY);
 
     let mut costs = Costs::default();

@@ -9,8 +9,9 @@
 //! ```text
 //!  offset        len  field
 //!       0          4  magic "ALP1" (absent: a blank page, no pairings)
-//!       4          4  lifetime failed pairing attempts, u32 little-endian
-//!       8   76 * N    N slots, each:
+//!       4          4  failed pairing attempts since the last success, u32 LE
+//!       8          8  replay-guard floor, u64 little-endian
+//!      16   76 * N    N slots, each:
 //!                       0   1  state: 0xFF erased, 0x01 valid, 0x00 removed
 //!                       1  73  the pairing, `Pairing::to_bytes`
 //!                      74   2  0xFF padding (slots stay 4-byte aligned)
@@ -26,13 +27,13 @@
 use applink::session::store::{PAIRING_LEN, Pairing, PairingStore, StoreError};
 
 const MAGIC: [u8; 4] = *b"ALP1";
-const HEADER: usize = 8;
+const HEADER: usize = 16;
 const SLOT: usize = 76;
 const ERASED: u8 = 0xFF;
 const VALID: u8 = 0x01;
 const REMOVED: u8 = 0x00;
 
-/// The page image for `N` pairings: `8 + 76 * N` bytes.
+/// The page image for `N` pairings: `16 + 76 * N` bytes.
 pub struct FlashStore<const N: usize> {
     header: [u8; HEADER],
     slots: [[u8; SLOT]; N],
@@ -74,6 +75,14 @@ impl<const N: usize> FlashStore<N> {
         }
     }
 
+    /// Writes the header of a blank page: magic, no failures, floor 0.
+    fn format(&mut self) {
+        if self.header[..4] != MAGIC {
+            self.header[..4].copy_from_slice(&MAGIC);
+            self.header[4..].fill(0);
+        }
+    }
+
     fn program(&mut self, i: usize, pairing: &Pairing) {
         let slot = &mut self.slots[i];
         slot[0] = VALID;
@@ -85,15 +94,32 @@ impl<const N: usize> FlashStore<N> {
 impl<const N: usize> PairingStore for FlashStore<N> {
     fn lifetime_failures(&self) -> u32 {
         match self.header {
-            [a, b, c, d, rest @ ..] if [a, b, c, d] == MAGIC => u32::from_le_bytes(rest),
+            [a, b, c, d, e, f, g, h, ..] if [a, b, c, d] == MAGIC => u32::from_le_bytes([e, f, g, h]),
             _ => 0,
         }
     }
 
     fn set_lifetime_failures(&mut self, n: u32) -> Result<(), StoreError> {
-        self.header[..4].copy_from_slice(&MAGIC);
-        self.header[4..].copy_from_slice(&n.to_le_bytes());
+        self.format();
+        self.header[4..8].copy_from_slice(&n.to_le_bytes());
         Ok(())
+    }
+
+    fn guard_floor(&self) -> u64 {
+        match self.header {
+            [a, b, c, d, _, _, _, _, rest @ ..] if [a, b, c, d] == MAGIC => u64::from_le_bytes(rest),
+            _ => 0,
+        }
+    }
+
+    fn set_guard_floor(&mut self, floor: u64) -> Result<(), StoreError> {
+        self.format();
+        self.header[8..].copy_from_slice(&floor.to_le_bytes());
+        Ok(())
+    }
+
+    fn capacity(&self) -> usize {
+        N
     }
 
     fn get(&self, peer_static: &[u8; 32]) -> Option<Pairing> {
@@ -111,9 +137,7 @@ impl<const N: usize> PairingStore for FlashStore<N> {
                 free(self).ok_or(StoreError::Full)?
             }
         };
-        if self.header[..4] != MAGIC {
-            self.set_lifetime_failures(0)?;
-        }
+        self.format();
         self.program(slot, &pairing);
         Ok(())
     }

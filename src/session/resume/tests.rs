@@ -1,12 +1,21 @@
 use super::*;
 use crate::crypto::InsecureTestCrypto;
 use crate::crypto::spake2plus::ProverSecret;
-use crate::message::{Message, Ping, Pong};
+use crate::message::{Features, Message, Ping, Pong};
 use crate::session::store::MemoryStore;
 use crate::wire::{Flags, Header};
 
 const DEVICE: DeviceId = *b"APPLNK01";
 const PSK: [u8; 32] = [0x42; 32];
+const OFFER: Offer = Offer {
+    max_frame: 1024,
+    features: Features(0xF),
+};
+const PARAMS: ApplianceParams = ApplianceParams {
+    max_frame: 512,
+    features: Features(0xF),
+    descriptor_hash: Fixed([0xD5; 16]),
+};
 
 struct World {
     phone_p: InsecureTestCrypto,
@@ -24,11 +33,9 @@ fn world() -> World {
     let appl_p = InsecureTestCrypto::from_seed([2; 32]);
     let phone_p = InsecureTestCrypto::from_seed([1; 32]);
     let secret = ProverSecret::from_pbkdf_output(&appl_p, &[0x5A; 80]).unwrap();
-    let identity = ApplianceIdentity {
-        device_id: DEVICE,
-        record: secret.verifier_record(&appl_p),
-        static_secret: appl_p.x25519_import(&[0x77; 32]),
-    };
+    let record = secret.verifier_record(&appl_p);
+    let identity =
+        ApplianceIdentity::new(&appl_p, DEVICE, record, appl_p.x25519_import(&[0x77; 32]));
     let phone_static = phone_p.x25519_import(&[0x33; 32]);
     let mut store = MemoryStore::new();
     store
@@ -69,6 +76,7 @@ fn start(w: &mut World, now: Instant) -> PhoneResume<InsecureTestCrypto> {
         DEVICE,
         &mut w.phone_pairing,
         0x0101,
+        OFFER,
         9,
         now,
     )
@@ -76,8 +84,14 @@ fn start(w: &mut World, now: Instant) -> PhoneResume<InsecureTestCrypto> {
 }
 
 fn to_appliance(w: &mut World, bytes: &[u8], now: Instant) -> Result<(), SessionError> {
-    w.appliance
-        .handle_frame(&mut w.appl_p, &mut w.store, &w.identity, bytes, now)
+    w.appliance.handle_frame(
+        &mut w.appl_p,
+        &mut w.store,
+        &w.identity,
+        &PARAMS,
+        bytes,
+        now,
+    )
 }
 
 fn to_phone(
@@ -97,15 +111,19 @@ fn resume(w: &mut World, now: Instant) -> (SecureChannel, SecureChannel) {
         channel,
         peer_static,
         admin,
+        offer,
     }) = w.appliance.poll_event()
     else {
         panic!("appliance did not resume");
     };
     assert!(admin);
+    assert_eq!(offer, OFFER);
     assert_eq!(peer_static, w.phone_p.x25519_public(&w.phone_static));
     let reply = frame(&mut |b| w.appliance.poll_transmit(b));
     to_phone(w, &mut phone, &reply).unwrap();
-    let phone_channel = phone.poll_event().unwrap().unwrap();
+    let resumed = phone.poll_event().unwrap().unwrap();
+    assert_eq!(resumed.appliance, PARAMS, "the sealed parameters arrive");
+    let phone_channel = resumed.channel;
     assert_eq!(phone.poll_timeout(), None);
     assert_eq!(phone.expected(), Expected::Nothing);
     (phone_channel, channel)
@@ -205,21 +223,35 @@ fn an_unknown_phone_or_a_reset_appliance_needs_pairing() {
         to_phone(&w, &mut phone, &refusal),
         Err(SessionError::NeedsPairing)
     );
+    // Plaintext: a hint, which ends the attempt after the grace.
+    assert!(phone.poll_event().is_none());
+    phone.handle_timeout(Instant::from_secs(1).saturating_add(crate::session::HINT_GRACE));
     assert!(matches!(
         phone.poll_event(),
         Some(Err(SessionError::NeedsPairing))
     ));
 
-    // The appliance has a new static key (factory reset).
+    // The phone holds another appliance's key: the mac tells at once.
     let mut w = world();
-    w.identity.static_secret = w.appl_p.x25519_import(&[0x78; 32]);
+    let record = w.identity.record.clone();
+    w.identity = ApplianceIdentity::new(
+        &w.appl_p,
+        DEVICE,
+        record,
+        w.appl_p.x25519_import(&[0x78; 32]),
+    );
     let mut phone = start(&mut w, now);
     let request = frame(&mut |b| phone.poll_transmit(b));
     assert_eq!(
         to_appliance(&mut w, &request, now),
-        Err(SessionError::NeedsPairing)
+        Err(SessionError::Authentication)
     );
     assert!(w.appliance.poll_event().is_none());
+    let refusal = frame(&mut |b| w.appliance.poll_transmit(b));
+    assert_eq!(
+        to_phone(&w, &mut phone, &refusal),
+        Err(SessionError::NeedsPairing)
+    );
 }
 
 #[test]
@@ -356,6 +388,7 @@ fn the_phone_times_out_and_a_zero_session_is_refused() {
             DEVICE,
             &mut w.phone_pairing,
             0,
+            OFFER,
             9,
             now
         )
@@ -373,8 +406,249 @@ fn an_exhausted_guard_needs_pairing() {
         DEVICE,
         &mut w.phone_pairing,
         1,
+        OFFER,
         9,
         Instant::ZERO,
     );
     assert_eq!(r.err(), Some(SessionError::NeedsPairing));
+}
+
+/// A provider that counts the expensive operations it is asked for.
+struct Counting {
+    inner: InsecureTestCrypto,
+    x25519: core::cell::Cell<u32>,
+    hashes: core::cell::Cell<u32>,
+}
+
+impl CryptoProvider for Counting {
+    type X25519Secret = <InsecureTestCrypto as CryptoProvider>::X25519Secret;
+    type Scalar = <InsecureTestCrypto as CryptoProvider>::Scalar;
+    type Point = <InsecureTestCrypto as CryptoProvider>::Point;
+    fn random_bytes(&mut self, out: &mut [u8]) {
+        self.inner.random_bytes(out)
+    }
+    fn sha256(&self, parts: &[&[u8]]) -> [u8; 32] {
+        self.hashes.set(self.hashes.get() + 1);
+        self.inner.sha256(parts)
+    }
+    fn hmac_sha256(&self, key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+        self.hashes.set(self.hashes.get() + 1);
+        self.inner.hmac_sha256(key, parts)
+    }
+    fn hkdf_sha256(
+        &self,
+        salt: &[u8],
+        ikm: &[u8],
+        info: &[&[u8]],
+        okm: &mut [u8],
+    ) -> Result<(), CryptoError> {
+        self.inner.hkdf_sha256(salt, ikm, info, okm)
+    }
+    fn aead_seal(
+        &self,
+        key: &[u8; 32],
+        nonce: &[u8; 12],
+        aad: &[u8],
+        in_out: &mut [u8],
+    ) -> Result<[u8; 16], CryptoError> {
+        self.inner.aead_seal(key, nonce, aad, in_out)
+    }
+    fn aead_open(
+        &self,
+        key: &[u8; 32],
+        nonce: &[u8; 12],
+        aad: &[u8],
+        in_out: &mut [u8],
+        tag: &[u8; 16],
+    ) -> Result<(), CryptoError> {
+        self.inner.aead_open(key, nonce, aad, in_out, tag)
+    }
+    fn x25519_generate(&mut self) -> Self::X25519Secret {
+        self.x25519.set(self.x25519.get() + 1);
+        self.inner.x25519_generate()
+    }
+    fn x25519_import(&self, secret: &[u8; 32]) -> Self::X25519Secret {
+        self.inner.x25519_import(secret)
+    }
+    fn x25519_public(&self, secret: &Self::X25519Secret) -> [u8; 32] {
+        self.x25519.set(self.x25519.get() + 1);
+        self.inner.x25519_public(secret)
+    }
+    fn x25519(
+        &self,
+        secret: &Self::X25519Secret,
+        peer: &[u8; 32],
+    ) -> Result<[u8; 32], CryptoError> {
+        self.x25519.set(self.x25519.get() + 1);
+        self.inner.x25519(secret, peer)
+    }
+    fn p256_scalar_reduce(&self, bytes: &[u8]) -> Result<Self::Scalar, CryptoError> {
+        self.inner.p256_scalar_reduce(bytes)
+    }
+    fn p256_scalar_random(&mut self) -> Self::Scalar {
+        self.inner.p256_scalar_random()
+    }
+    fn p256_scalar_bytes(&self, scalar: &Self::Scalar) -> [u8; 32] {
+        self.inner.p256_scalar_bytes(scalar)
+    }
+    fn p256_point_decode(&self, sec1: &[u8; 65]) -> Result<Self::Point, CryptoError> {
+        self.inner.p256_point_decode(sec1)
+    }
+    fn p256_point_encode(&self, point: &Self::Point) -> Result<[u8; 65], CryptoError> {
+        self.inner.p256_point_encode(point)
+    }
+    fn p256_mul_base(&self, scalar: &Self::Scalar) -> Self::Point {
+        self.inner.p256_mul_base(scalar)
+    }
+    fn p256_mul(&self, scalar: &Self::Scalar, point: &Self::Point) -> Self::Point {
+        self.inner.p256_mul(scalar, point)
+    }
+    fn p256_add(&self, a: &Self::Point, b: &Self::Point) -> Self::Point {
+        self.inner.p256_add(a, b)
+    }
+    fn p256_sub(&self, a: &Self::Point, b: &Self::Point) -> Self::Point {
+        self.inner.p256_sub(a, b)
+    }
+}
+
+/// Security review, item 7: a forged resumption from a sender that does
+/// not know the appliance's static key costs one hash and no X25519
+/// operation; a genuine one still resumes.
+#[test]
+fn a_forged_resumption_costs_one_hash_and_no_x25519() {
+    let mut w = world();
+    let now = Instant::from_secs(1);
+    let mut phone = start(&mut w, now);
+    let request = frame(&mut |b| phone.poll_transmit(b));
+    let mut counting = Counting {
+        inner: InsecureTestCrypto::from_seed([2; 32]),
+        x25519: core::cell::Cell::new(0),
+        hashes: core::cell::Cell::new(0),
+    };
+    let record = ProverSecret::from_pbkdf_output(&counting, &[0x5A; 80])
+        .unwrap()
+        .verifier_record(&counting);
+    let identity = ApplianceIdentity::new(
+        &counting,
+        DEVICE,
+        record,
+        counting.x25519_import(&[0x77; 32]),
+    );
+    // An attacker's request: random ephemeral, identity and guard, and a
+    // mac under a key it guessed.
+    let (h, Message::ResumeRequest(genuine)) = crate::from_bytes(&request).unwrap() else {
+        panic!()
+    };
+    let mut forged = ResumeRequest {
+        ephemeral: Fixed([0x11; 32]),
+        identity: Fixed([0x22; 48]),
+        payload: Fixed([0x33; 24]),
+        ..genuine
+    };
+    forged.mac = Fixed(request_mac(&counting, &[0x44; 32], &forged).unwrap());
+    let mut b = [0u8; 256];
+    let n = crate::to_slice(&h, &Message::ResumeRequest(forged), &mut b).unwrap();
+    counting.x25519.set(0);
+    counting.hashes.set(0);
+    let before = w
+        .store
+        .get(&w.phone_p.x25519_public(&w.phone_static))
+        .unwrap()
+        .resume_counter;
+    assert_eq!(
+        w.appliance.handle_frame(
+            &mut counting,
+            &mut w.store,
+            &identity,
+            &PARAMS,
+            &b[..n],
+            now
+        ),
+        Err(SessionError::Authentication)
+    );
+    assert_eq!(counting.x25519.get(), 0, "no X25519 for a forged request");
+    assert_eq!(counting.hashes.get(), 1, "one keyed hash");
+    assert!(w.appliance.poll_event().is_none());
+    let _ = w.appliance.poll_transmit(&mut [0; 256]);
+    // A genuine request with one bit of its offer changed fails the mac too.
+    let mut changed = genuine;
+    changed.offer.max_frame = 256;
+    let n = crate::to_slice(&h, &Message::ResumeRequest(changed), &mut b).unwrap();
+    assert_eq!(
+        w.appliance.handle_frame(
+            &mut counting,
+            &mut w.store,
+            &identity,
+            &PARAMS,
+            &b[..n],
+            now
+        ),
+        Err(SessionError::Authentication)
+    );
+    let _ = w.appliance.poll_transmit(&mut [0; 256]);
+    assert_eq!(
+        w.store
+            .get(&w.phone_p.x25519_public(&w.phone_static))
+            .unwrap()
+            .resume_counter,
+        before
+    );
+    // The genuine one costs what Noise needs.
+    counting.x25519.set(0);
+    w.appliance
+        .handle_frame(
+            &mut counting,
+            &mut w.store,
+            &identity,
+            &PARAMS,
+            &request,
+            now,
+        )
+        .unwrap();
+    assert_eq!(
+        counting.x25519.get(),
+        6,
+        "es, ss, the new ephemeral pair, ee, se"
+    );
+    assert!(matches!(
+        w.appliance.poll_event(),
+        Some(ApplianceEvent::Resumed { .. })
+    ));
+}
+
+/// Security review, items 4 and 7: a forged plaintext refusal does not
+/// end a genuine resumption, and the appliance's session id is sealed.
+#[test]
+fn a_forged_refusal_is_a_hint_and_the_session_id_is_authenticated() {
+    let mut w = world();
+    let now = Instant::from_secs(1);
+    let mut phone = start(&mut w, now);
+    let request = frame(&mut |b| phone.poll_transmit(b));
+    let refusal = {
+        let mut b = [0u8; 64];
+        let m = Message::Status(StatusReport {
+            status: Status::NEEDS_PAIRING,
+        });
+        let n = crate::to_slice(&Header::plaintext(0, 9), &m, &mut b).unwrap();
+        b[..n].to_vec()
+    };
+    assert_eq!(
+        to_phone(&w, &mut phone, &refusal),
+        Err(SessionError::NeedsPairing)
+    );
+    assert!(phone.poll_event().is_none(), "a hint, not a verdict");
+    to_appliance(&mut w, &request, now).unwrap();
+    let Some(ApplianceEvent::Resumed { channel, .. }) = w.appliance.poll_event() else {
+        panic!()
+    };
+    let reply = frame(&mut |b| w.appliance.poll_transmit(b));
+    to_phone(&w, &mut phone, &reply).unwrap();
+    let resumed = phone.poll_event().unwrap().unwrap();
+    // The id the phone addresses is the one the appliance drew, and it
+    // came sealed: the reply has no cleartext session field to change.
+    assert_eq!(resumed.channel.peer_session(), channel.local_session());
+    let (_, Message::ResumeReply(r)) = crate::from_bytes(&reply).unwrap() else {
+        panic!()
+    };
+    assert_eq!(r.payload.0.len(), 2 + ApplianceParams::LEN + 16);
 }

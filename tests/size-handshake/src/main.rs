@@ -14,7 +14,8 @@ use applink::crypto::spake2plus::VerifierRecord;
 use applink::crypto::{CryptoProvider, RustCrypto};
 use applink::session::pairing::{ApplianceEvent, ApplianceIdentity};
 use applink::session::store::MemoryStore;
-use applink::session::{ApplianceHandshake, SecureChannel};
+use applink::message::{Features, Fixed};
+use applink::session::{ApplianceHandshake, ApplianceParams, SecureChannel};
 use applink::time::{Duration, Instant};
 
 fn trng(out: &mut [u8]) {
@@ -34,10 +35,17 @@ fn run() -> ! {
     let l = p
         .p256_point_decode(black_box(&[4u8; 65]))
         .unwrap_or_else(|_| loop {});
-    let identity = ApplianceIdentity {
-        device_id: *black_box(b"APPLNK01"),
-        record: VerifierRecord::<Provider> { w0, l },
-        static_secret: p.x25519_import(black_box(&[9u8; 32])),
+    let static_secret = p.x25519_import(black_box(&[9u8; 32]));
+    let identity = ApplianceIdentity::new(
+        &p,
+        *black_box(b"APPLNK01"),
+        VerifierRecord::<Provider> { w0, l },
+        static_secret,
+    );
+    let params = ApplianceParams {
+        max_frame: 256,
+        features: Features(black_box(0xF)),
+        descriptor_hash: Fixed(*black_box(&[0u8; 16])),
     };
     let mut handshake = ApplianceHandshake::new();
     let mut store: MemoryStore<4> = MemoryStore::new();
@@ -49,9 +57,9 @@ fn run() -> ! {
         now += black_box(1);
         let now = Instant::from_millis(now);
         if black_box(false) {
-            handshake
+            let _ = handshake
                 .pairing_mut()
-                .open_window(now, Duration::from_secs(900));
+                .open_window(&store, now, Duration::from_secs(900));
         }
         let rx = black_box(&mut rx);
         let n = black_box(rx.len());
@@ -69,7 +77,8 @@ fn run() -> ! {
                 }
             }
             _ => {
-                let _ = handshake.handle_frame(&mut p, &mut store, &identity, &rx[..n], now);
+                let _ =
+                    handshake.handle_frame(&mut p, &mut store, &identity, &params, &rx[..n], now);
                 if let Some(len) = handshake.poll_transmit(&mut tx) {
                     black_box(&tx[..len]);
                 }

@@ -132,7 +132,7 @@ fn status_error(s: Status) -> SessionError {
 }
 
 /// What a finished pairing gives the phone.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct PhonePaired {
     /// The secured channel, ready for the first command.
     pub channel: SecureChannel,
@@ -439,7 +439,7 @@ impl<P: CryptoProvider> ApplianceIdentity<P> {
 }
 
 /// What the appliance reports.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum ApplianceEvent {
     /// A phone paired.
     Paired {

@@ -27,7 +27,7 @@
 //! after the idle deadline ends the channel even if the caller never ran
 //! [`SecureChannel::handle_timeout`].
 
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::Zeroize;
 
 use crate::crypto::{AeadKey, CryptoProvider, NONCE_LEN};
 use crate::message::{Close, Message, Status};
@@ -81,20 +81,10 @@ pub struct SessionKeys {
     pub appliance_to_phone: AeadKey,
 }
 
-impl Zeroize for SessionKeys {
-    fn zeroize(&mut self) {
-        self.phone_to_appliance.zeroize();
-        self.appliance_to_phone.zeroize();
-    }
-}
-
-impl Drop for SessionKeys {
-    fn drop(&mut self) {
-        self.zeroize();
-    }
-}
-
-impl ZeroizeOnDrop for SessionKeys {}
+crate::crypto::zeroize_on_drop!(SessionKeys {
+    phone_to_appliance,
+    appliance_to_phone
+});
 
 impl core::fmt::Debug for SessionKeys {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

@@ -68,6 +68,15 @@ pub(crate) struct PairKeys {
     psk: [u8; 32],
 }
 
+impl Drop for PairKeys {
+    fn drop(&mut self) {
+        // `traffic` zeroizes itself.
+        zeroize::Zeroize::zeroize(&mut self.id_a);
+        zeroize::Zeroize::zeroize(&mut self.id_p);
+        zeroize::Zeroize::zeroize(&mut self.psk);
+    }
+}
+
 fn derive<P: CryptoProvider>(p: &P, shared: &[u8; 32]) -> Result<PairKeys, SessionError> {
     let key = |label: &[u8]| -> Result<[u8; 32], SessionError> {
         let mut k = [0u8; 32];

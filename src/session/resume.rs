@@ -87,6 +87,12 @@ struct ExpectResumeReply<P: CryptoProvider> {
     deadline: Instant,
 }
 
+impl<P: CryptoProvider> Drop for ExpectResumeReply<P> {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.psk);
+    }
+}
+
 enum PhoneState<P: CryptoProvider> {
     ExpectResumeReply(ExpectResumeReply<P>),
     Done,

@@ -377,7 +377,17 @@ pub fn noise_ikpsk2<P: CryptoProvider>(p: &P) -> Result<(), Failure> {
         name,
     )?;
     check(&payload[..n] == v::PAYLOAD_1, name)?;
-    check(init_keys == resp_keys, "Noise IKpsk2 split")?;
+    // Keys are compared in constant time, field by field.
+    check(
+        super::ct_eq(
+            &init_keys.initiator_to_responder,
+            &resp_keys.initiator_to_responder,
+        ) && super::ct_eq(
+            &init_keys.responder_to_initiator,
+            &resp_keys.responder_to_initiator,
+        ) && init_keys.handshake_hash == resp_keys.handshake_hash,
+        "Noise IKpsk2 split",
+    )?;
 
     let name = "Noise IKpsk2 transport";
     for (i, (plain, expected)) in v::TRANSPORT.iter().enumerate() {

@@ -189,6 +189,27 @@ pub trait CryptoProvider {
     fn p256_sub(&self, a: &Self::Point, b: &Self::Point) -> Self::Point;
 }
 
+/// Implements `Zeroize` (every listed field), `Drop` (zeroize) and
+/// `ZeroizeOnDrop` for a struct holding secrets.
+macro_rules! zeroize_on_drop {
+    ($ty:ty { $($field:ident),+ $(,)? }) => {
+        impl zeroize::Zeroize for $ty {
+            fn zeroize(&mut self) {
+                $(zeroize::Zeroize::zeroize(&mut self.$field);)+
+            }
+        }
+
+        impl Drop for $ty {
+            fn drop(&mut self) {
+                zeroize::Zeroize::zeroize(self);
+            }
+        }
+
+        impl zeroize::ZeroizeOnDrop for $ty {}
+    };
+}
+pub(crate) use zeroize_on_drop;
+
 /// Compares two byte strings in constant time (for equal lengths).
 pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;

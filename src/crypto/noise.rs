@@ -33,6 +33,8 @@
 //! [`CryptoError::LowOrderKey`]. Reading message 2 takes `&self`, so a forged
 //! message 2 leaves the initiator able to read the genuine one.
 
+use zeroize::Zeroize;
+
 use super::{AeadKey, CryptoError, CryptoProvider, HASH_LEN, NONCE_LEN, TAG_LEN};
 
 /// The protocol name hashed into the initial state.
@@ -48,14 +50,16 @@ pub const MESSAGE_1_OVERHEAD: usize = DH_LEN + DH_LEN + TAG_LEN + TAG_LEN;
 pub const MESSAGE_2_OVERHEAD: usize = DH_LEN + TAG_LEN;
 
 /// Noise's `SymmetricState`: chaining key, handshake hash and the current
-/// cipher key with its nonce.
-#[derive(Clone)]
+/// cipher key with its nonce. Zeroized when dropped, and not `Clone`: a copy
+/// would encrypt under the same key and nonce.
 pub struct SymmetricState {
     ck: [u8; HASH_LEN],
     h: [u8; HASH_LEN],
     k: Option<AeadKey>,
     n: u64,
 }
+
+super::zeroize_on_drop!(SymmetricState { ck, h, k, n });
 
 impl core::fmt::Debug for SymmetricState {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -104,9 +108,10 @@ impl SymmetricState {
         let mut out = [0u8; 2 * HASH_LEN];
         p.hkdf_sha256(&self.ck, ikm, &[], &mut out)?;
         self.ck.copy_from_slice(&out[..HASH_LEN]);
-        let mut k = [0u8; HASH_LEN];
-        k.copy_from_slice(&out[HASH_LEN..]);
-        self.k = Some(k);
+        self.k
+            .get_or_insert([0; HASH_LEN])
+            .copy_from_slice(&out[HASH_LEN..]);
+        out.zeroize();
         self.n = 0;
         Ok(())
     }
@@ -122,9 +127,10 @@ impl SymmetricState {
         p.hkdf_sha256(&self.ck, ikm, &[], &mut out)?;
         self.ck.copy_from_slice(&out[..HASH_LEN]);
         self.mix_hash(p, &out[HASH_LEN..2 * HASH_LEN]);
-        let mut k = [0u8; HASH_LEN];
-        k.copy_from_slice(&out[2 * HASH_LEN..]);
-        self.k = Some(k);
+        self.k
+            .get_or_insert([0; HASH_LEN])
+            .copy_from_slice(&out[2 * HASH_LEN..]);
+        out.zeroize();
         self.n = 0;
         Ok(())
     }
@@ -151,11 +157,13 @@ impl SymmetricState {
         let total = if self.k.is_some() { len + TAG_LEN } else { len };
         let out = out.get_mut(..total).ok_or(CryptoError::InvalidLength)?;
         out[..len].copy_from_slice(plaintext);
-        if let Some(k) = self.k {
+        if self.k.is_some() {
             let n = self.next_nonce()?;
             let (body, tag_out) = out.split_at_mut(len);
-            let tag = p.aead_seal(&k, &n, &self.h, body)?;
-            tag_out.copy_from_slice(&tag);
+            if let Some(k) = &self.k {
+                let tag = p.aead_seal(k, &n, &self.h, body)?;
+                tag_out.copy_from_slice(&tag);
+            }
         }
         self.mix_hash(p, out);
         Ok(total)
@@ -170,7 +178,7 @@ impl SymmetricState {
         ciphertext: &[u8],
         out: &mut [u8],
     ) -> Result<usize, CryptoError> {
-        let Some(k) = self.k else {
+        let Some(k) = &self.k else {
             let out = out
                 .get_mut(..ciphertext.len())
                 .ok_or(CryptoError::InvalidLength)?;
@@ -187,7 +195,7 @@ impl SymmetricState {
         let mut tag = [0u8; TAG_LEN];
         tag.copy_from_slice(&ciphertext[len..]);
         let n = nonce(self.n);
-        p.aead_open(&k, &n, &self.h, body, &tag)?;
+        p.aead_open(k, &n, &self.h, body, &tag)?;
         self.n += 1;
         self.mix_hash(p, ciphertext);
         Ok(len)
@@ -208,12 +216,25 @@ impl SymmetricState {
         transport
             .responder_to_initiator
             .copy_from_slice(&out[HASH_LEN..]);
+        out.zeroize();
         Ok(transport)
+    }
+
+    /// A copy for one trial decryption that may fail (reading message 2
+    /// takes `&self`). It is used to decrypt and split only, never to
+    /// encrypt, so no nonce is used twice; it is zeroized when dropped.
+    fn trial(&self) -> Self {
+        SymmetricState {
+            ck: self.ck,
+            h: self.h,
+            k: self.k,
+            n: self.n,
+        }
     }
 }
 
-/// The result of a finished handshake.
-#[derive(Clone, PartialEq, Eq)]
+/// The result of a finished handshake. Zeroized when dropped; not `Clone`
+/// and not comparable.
 pub struct Transport {
     /// The key of the initiator's sending direction.
     pub initiator_to_responder: AeadKey,
@@ -222,6 +243,12 @@ pub struct Transport {
     /// The final handshake hash (a channel binding).
     pub handshake_hash: [u8; HASH_LEN],
 }
+
+super::zeroize_on_drop!(Transport {
+    initiator_to_responder,
+    responder_to_initiator,
+    handshake_hash,
+});
 
 impl core::fmt::Debug for Transport {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -305,7 +332,7 @@ impl<P: CryptoProvider> Initiator<P> {
         if message.len() < MESSAGE_2_OVERHEAD {
             return Err(CryptoError::InvalidLength);
         }
-        let mut sym = self.sym.clone();
+        let mut sym = self.sym.trial();
         let re = key32(&message[..DH_LEN])?;
         mix_ephemeral(&mut sym, p, &re)?;
         sym.mix_key(p, &p.x25519(&self.e, &re)?)?;
@@ -316,8 +343,8 @@ impl<P: CryptoProvider> Initiator<P> {
     }
 }
 
-/// The responder after reading message 1, about to write message 2.
-#[derive(Clone)]
+/// The responder after reading message 1, about to write message 2. Not
+/// `Clone`: it writes message 2 once, consuming itself.
 pub struct Responder {
     sym: SymmetricState,
     re: [u8; DH_LEN],
@@ -447,7 +474,9 @@ mod tests {
             .read_message_2(&p, &k.i_s, &[9; 32], &m2[..n2], &mut got2)
             .unwrap();
         assert_eq!(&got2[..n], b"ok");
-        assert_eq!(t_i, t_r);
+        assert_eq!(t_i.initiator_to_responder, t_r.initiator_to_responder);
+        assert_eq!(t_i.responder_to_initiator, t_r.responder_to_initiator);
+        assert_eq!(t_i.handshake_hash, t_r.handshake_hash);
         assert_ne!(t_i.initiator_to_responder, t_i.responder_to_initiator);
     }
 
@@ -514,6 +543,22 @@ mod tests {
             init.read_message_2(&p, &k.i_s, &[9; 32], &m2, &mut none)
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn zeroize_clears_the_handshake_state_and_the_transport_keys() {
+        let p = provider();
+        let mut sym = SymmetricState::new(&p, PROTOCOL_NAME);
+        sym.mix_key(&p, &[3; 32]).unwrap();
+        assert!(sym.k.is_some_and(|k| k != [0; 32]));
+        let mut transport = sym.split(&p).unwrap();
+        sym.zeroize();
+        assert_eq!((sym.ck, sym.h, sym.k, sym.n), ([0; 32], [0; 32], None, 0));
+        assert_ne!(transport.initiator_to_responder, [0; 32]);
+        transport.zeroize();
+        assert_eq!(transport.initiator_to_responder, [0; 32]);
+        assert_eq!(transport.responder_to_initiator, [0; 32]);
+        assert_eq!(transport.handshake_hash, [0; 32]);
     }
 
     #[test]

@@ -33,6 +33,8 @@
 //!      97       (end)
 //! ```
 
+use zeroize::Zeroize;
+
 use super::{CryptoError, CryptoProvider, HASH_LEN, POINT_LEN, SCALAR_LEN, ct_eq};
 
 /// Length of a stored [`VerifierRecord`]: `w0` (32) then `L` (65).
@@ -146,8 +148,9 @@ impl<P: CryptoProvider> ProverSecret<P> {
     }
 }
 
-/// The outcome of the key schedule, on either side.
-#[derive(Clone, PartialEq, Eq)]
+/// The outcome of the key schedule, on either side. Zeroized when dropped;
+/// not `Clone` and not comparable (check a confirmation with
+/// [`Keys::check_confirm_p`] or [`Keys::check_confirm_v`], in constant time).
 pub struct Keys {
     /// `confirmP`: sent by the prover.
     pub confirm_p: [u8; HASH_LEN],
@@ -156,6 +159,12 @@ pub struct Keys {
     /// `K_shared`: usable only once the peer's confirmation has verified.
     pub shared: [u8; HASH_LEN],
 }
+
+super::zeroize_on_drop!(Keys {
+    confirm_p,
+    confirm_v,
+    shared
+});
 
 impl core::fmt::Debug for Keys {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -288,16 +297,23 @@ fn schedule<P: CryptoProvider>(
     v: &[u8; POINT_LEN],
     w0: &[u8; 32],
 ) -> Result<Keys, CryptoError> {
-    let k_main = transcript_hash(p, ctx, share_p, share_v, z, v, w0);
+    let mut k_main = transcript_hash(p, ctx, share_p, share_v, z, v, w0);
     let mut confirmation = [0u8; 64];
-    p.hkdf_sha256(&[], &k_main, &[b"ConfirmationKeys"], &mut confirmation)?;
-    let mut shared = [0u8; HASH_LEN];
-    p.hkdf_sha256(&[], &k_main, &[b"SharedKey"], &mut shared)?;
-    Ok(Keys {
-        confirm_p: p.hmac_sha256(&confirmation[..32], &[share_v]),
-        confirm_v: p.hmac_sha256(&confirmation[32..], &[share_p]),
-        shared,
-    })
+    let mut keys = Keys {
+        confirm_p: [0; HASH_LEN],
+        confirm_v: [0; HASH_LEN],
+        shared: [0; HASH_LEN],
+    };
+    let derived = p
+        .hkdf_sha256(&[], &k_main, &[b"ConfirmationKeys"], &mut confirmation)
+        .and_then(|()| p.hkdf_sha256(&[], &k_main, &[b"SharedKey"], &mut keys.shared));
+    k_main.zeroize();
+    if derived.is_ok() {
+        keys.confirm_p = p.hmac_sha256(&confirmation[..32], &[share_v]);
+        keys.confirm_v = p.hmac_sha256(&confirmation[32..], &[share_p]);
+    }
+    confirmation.zeroize();
+    derived.map(|()| keys)
 }
 
 #[cfg(test)]
@@ -338,6 +354,31 @@ mod tests {
             spec.contains(&hex::encode(bytes)),
             "spec/HANDSHAKE.md 6.2 differs"
         );
+    }
+
+    #[test]
+    fn zeroize_clears_every_key_of_the_schedule() {
+        let p = InsecureTestCrypto::from_seed([0; 32]);
+        let mut keys = schedule(
+            &p,
+            &Context {
+                context: b"c",
+                prover_id: &[],
+                verifier_id: b"v",
+            },
+            &M,
+            &N,
+            &M,
+            &N,
+            &[1; 32],
+        )
+        .unwrap();
+        assert_ne!(keys.shared, [0; HASH_LEN]);
+        keys.zeroize();
+        assert_eq!(keys.confirm_p, [0; HASH_LEN]);
+        assert_eq!(keys.confirm_v, [0; HASH_LEN]);
+        assert_eq!(keys.shared, [0; HASH_LEN]);
+        assert!(!keys.check_confirm_p(&[1; HASH_LEN]));
     }
 
     #[test]

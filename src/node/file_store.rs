@@ -428,7 +428,7 @@ mod tests {
         );
         assert_eq!(bytes[121..], *b"\x03h:1");
         assert_eq!(bytes.len(), HEADER_LEN + ENTRY_FIXED + 3);
-        assert_eq!(from_bytes(&bytes).unwrap(), s);
+        assert_eq!(to_vec(&from_bytes(&bytes).unwrap()).unwrap(), bytes);
     }
 
     #[test]
@@ -449,7 +449,7 @@ mod tests {
         drop(store);
 
         let mut store = FileStore::open(dir.file()).unwrap();
-        assert_eq!(*store.contents(), want);
+        assert_eq!(to_vec(store.contents()).unwrap(), to_vec(&want).unwrap());
         assert_eq!(fs::read(dir.file()).unwrap(), to_vec(&want).unwrap());
         // A replaced pairing (the resumption guard advanced) survives too.
         let mut k = store.appliance(b"APPLNK01").unwrap();
@@ -457,7 +457,9 @@ mod tests {
         store.put_appliance(*b"APPLNK01", k.clone()).unwrap();
         drop(store);
         let store = FileStore::open(dir.file()).unwrap();
-        assert_eq!(store.appliance(b"APPLNK01"), Some(k));
+        let stored = store.appliance(b"APPLNK01").unwrap();
+        assert_eq!(stored.pairing.to_bytes(), k.pairing.to_bytes());
+        assert_eq!(stored.last_address, k.last_address);
         assert_eq!(dir.entries(), ["phone.alps"], "no temporary file left");
         #[cfg(unix)]
         {
@@ -479,7 +481,7 @@ mod tests {
             store.put_appliance(*b"APPLNK02", known(2, None)),
             Err(StoreError::Io)
         );
-        assert_eq!(store.appliance(b"APPLNK02"), None, "memory unchanged");
+        assert!(store.appliance(b"APPLNK02").is_none(), "memory unchanged");
         assert_eq!(fs::read(dir.file()).unwrap(), before, "file unchanged");
         assert_eq!(
             FileStore::open(dir.file()).unwrap().appliances(),
@@ -502,7 +504,7 @@ mod tests {
                 other => panic!("{n} bytes: {other:?}"),
             }
         }
-        assert_eq!(from_bytes(&bytes).unwrap(), sample());
+        assert_eq!(to_vec(&from_bytes(&bytes).unwrap()).unwrap(), bytes);
     }
 
     #[test]

@@ -27,10 +27,12 @@
 //! after the idle deadline ends the channel even if the caller never ran
 //! [`SecureChannel::handle_timeout`].
 
+use zeroize::Zeroize;
+
 use crate::crypto::{AeadKey, CryptoProvider, NONCE_LEN};
 use crate::message::{Close, Message, Status};
 use crate::time::{Duration, Instant};
-use crate::wire::{Flags, Header, frame::TAG_LEN, layout_secured};
+use crate::wire::{Flags, Header, frame::TAG_LEN, header::FIXED_LEN, layout_secured};
 
 use super::{ReplayWindow, SessionError};
 
@@ -42,6 +44,24 @@ pub const KEY_UPDATE_LABEL: &[u8] = b"applink/v1/key-update";
 /// the window, and reordering can never make a genuine frame fail.
 pub const MIN_FRAMES_PER_KEY_PHASE: u64 = ReplayWindow::SIZE as u64;
 
+/// Frames accepted under a new receive key after which the previous key is
+/// erased: the replay window's size, so every counter of the old phase is
+/// by then below the window anyway.
+pub const PREVIOUS_KEY_FRAMES: u32 = ReplayWindow::SIZE;
+
+/// How long after switching to a new receive key the previous one is kept
+/// at most. Longer than a message's whole retransmission span
+/// (`spec/RELIABILITY.md` section 2: the last transmission leaves at most
+/// 9.7 s after the first), and retransmissions are sealed anew under the
+/// current key, so only a frame delayed on the link this long is refused.
+pub const PREVIOUS_KEY_LIFETIME: Duration = Duration::from_secs(10);
+
+/// The largest body a frame that may be two key phases ahead is copied
+/// from before the first attempt: that of the largest frame the reference
+/// accepts (1024 bytes, `spec/SPEC.md`). A longer frame is tried under the
+/// current key only.
+const FALLBACK_BODY_MAX: usize = 1024 - FIXED_LEN - TAG_LEN;
+
 /// Which end of the session this side is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -52,14 +72,19 @@ pub enum Role {
     Appliance,
 }
 
-/// The two traffic keys a handshake produces.
-#[derive(Clone, PartialEq, Eq)]
+/// The two traffic keys a handshake produces. Zeroized when dropped; not
+/// `Clone` and not comparable.
 pub struct SessionKeys {
     /// Seals frames from the phone to the appliance.
     pub phone_to_appliance: AeadKey,
     /// Seals frames from the appliance to the phone.
     pub appliance_to_phone: AeadKey,
 }
+
+crate::crypto::zeroize_on_drop!(SessionKeys {
+    phone_to_appliance,
+    appliance_to_phone
+});
 
 impl core::fmt::Debug for SessionKeys {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -81,9 +106,17 @@ pub enum Ended {
     CounterExhausted,
 }
 
-#[derive(Clone)]
+/// One traffic key, zeroized when replaced or dropped.
+struct Key(AeadKey);
+
+impl Drop for Key {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
 struct Tx {
-    key: AeadKey,
+    key: Key,
     phase: bool,
     next: u64,
     /// The first counter sealed under the current key.
@@ -91,17 +124,73 @@ struct Tx {
     direction: u8,
 }
 
-#[derive(Clone)]
+/// The receive key of the phase before the current one, kept for late
+/// frames of that phase within bounds.
+struct Previous {
+    key: Key,
+    /// Frames accepted under the current key since it replaced this one.
+    accepted_since: u32,
+    /// When it is erased whatever arrives.
+    erase_at: Instant,
+}
+
+impl Previous {
+    fn new(key: Key, now: Instant) -> Self {
+        Previous {
+            key,
+            accepted_since: 0,
+            erase_at: now.saturating_add(PREVIOUS_KEY_LIFETIME),
+        }
+    }
+}
+
 struct Rx {
-    current: AeadKey,
-    previous: Option<AeadKey>,
+    current: Key,
+    previous: Option<Previous>,
     phase: bool,
     window: ReplayWindow,
     direction: u8,
 }
 
+impl Rx {
+    /// Erases the previous key if its time is up.
+    fn expire_previous(&mut self, now: Instant) {
+        if self
+            .previous
+            .as_ref()
+            .is_some_and(|prev| now >= prev.erase_at)
+        {
+            self.previous = None;
+        }
+    }
+
+    /// Counts a frame accepted under the current key, erasing the previous
+    /// key after [`PREVIOUS_KEY_FRAMES`] of them.
+    fn accepted_under_current(&mut self) {
+        if let Some(prev) = &mut self.previous {
+            prev.accepted_since += 1;
+            if prev.accepted_since >= PREVIOUS_KEY_FRAMES {
+                self.previous = None;
+            }
+        }
+    }
+}
+
 /// One secured session: keys, counters, replay window and idle timer.
-#[derive(Clone)]
+///
+/// Keys are zeroized when replaced or dropped. The channel cannot be
+/// cloned, since a clone would seal under the same key and counters and so
+/// reuse nonces; two channels with the same keys must be built on purpose,
+/// each with [`SecureChannel::new`]:
+///
+/// ```compile_fail
+/// use applink::session::{Role, SecureChannel, SessionKeys};
+/// use applink::time::{Duration, Instant};
+///
+/// let keys = SessionKeys { phone_to_appliance: [1; 32], appliance_to_phone: [2; 32] };
+/// let channel = SecureChannel::new(Role::Phone, &keys, 1, 2, Duration::from_secs(30), Instant::ZERO);
+/// let twin = channel.clone();
+/// ```
 pub struct SecureChannel {
     role: Role,
     local_session: u16,
@@ -131,10 +220,43 @@ fn nonce(direction: u8, counter: u32) -> [u8; NONCE_LEN] {
     n
 }
 
-fn next_key<P: CryptoProvider>(p: &P, key: &AeadKey) -> Result<AeadKey, SessionError> {
-    let mut out = [0u8; 32];
-    p.hkdf_sha256(&[], key, &[KEY_UPDATE_LABEL], &mut out)?;
+fn next_key<P: CryptoProvider>(p: &P, key: &Key) -> Result<Key, SessionError> {
+    let mut out = Key([0u8; 32]);
+    p.hkdf_sha256(&[], &key.0, &[KEY_UPDATE_LABEL], &mut out.0)?;
     Ok(out)
+}
+
+/// Opens a frame of the receiver's own phase that is far enough ahead to be
+/// two key phases on: under `current`, else under the key two updates on,
+/// which is returned with the skipped one. The second attempt runs on an
+/// untouched copy of the ciphertext, since a provider may zero or scramble
+/// the buffer when an attempt fails. Kept out of line so the copy takes
+/// stack only on this path.
+#[inline(never)]
+fn open_far<P: CryptoProvider>(
+    p: &P,
+    current: &Key,
+    n: &[u8; NONCE_LEN],
+    aad: &[u8],
+    body: &mut [u8],
+    tag: &[u8; TAG_LEN],
+) -> Result<Option<(Key, Key)>, SessionError> {
+    let mut copy = [0u8; FALLBACK_BODY_MAX];
+    let Some(saved) = copy.get_mut(..body.len()) else {
+        p.aead_open(&current.0, n, aad, body, tag)
+            .map_err(|_| SessionError::Authentication)?;
+        return Ok(None);
+    };
+    saved.copy_from_slice(body);
+    if p.aead_open(&current.0, n, aad, body, tag).is_ok() {
+        return Ok(None);
+    }
+    body.copy_from_slice(saved);
+    let skipped = next_key(p, current)?;
+    let next = next_key(p, &skipped)?;
+    p.aead_open(&next.0, n, aad, body, tag)
+        .map_err(|_| SessionError::Authentication)?;
+    Ok(Some((skipped, next)))
 }
 
 impl SecureChannel {
@@ -149,22 +271,22 @@ impl SecureChannel {
         now: Instant,
     ) -> Self {
         let (tx_key, rx_key, tx_dir) = match role {
-            Role::Phone => (keys.phone_to_appliance, keys.appliance_to_phone, 0),
-            Role::Appliance => (keys.appliance_to_phone, keys.phone_to_appliance, 1),
+            Role::Phone => (&keys.phone_to_appliance, &keys.appliance_to_phone, 0),
+            Role::Appliance => (&keys.appliance_to_phone, &keys.phone_to_appliance, 1),
         };
         SecureChannel {
             role,
             local_session,
             peer_session,
             tx: Tx {
-                key: tx_key,
+                key: Key(*tx_key),
                 phase: false,
                 next: 0,
                 phase_start: 0,
                 direction: tx_dir,
             },
             rx: Rx {
-                current: rx_key,
+                current: Key(*rx_key),
                 previous: None,
                 phase: false,
                 window: ReplayWindow::new(),
@@ -283,7 +405,7 @@ impl SecureChannel {
     ) -> Result<usize, SessionError> {
         let layout = layout_secured(&header, body_len, buf)?;
         let n = nonce(self.tx.direction, header.counter);
-        let tag = p.aead_seal(&self.tx.key, &n, layout.aad, layout.body)?;
+        let tag = p.aead_seal(&self.tx.key.0, &n, layout.aad, layout.body)?;
         layout.tag.copy_from_slice(&tag);
         self.tx.next += 1;
         if self.tx.next > u64::from(u32::MAX) {
@@ -295,7 +417,8 @@ impl SecureChannel {
 
     /// Opens a secured frame in place, returning its header and plaintext.
     ///
-    /// On any error the channel is unchanged (the buffer may not be).
+    /// On any error the channel is unchanged (the buffer may not be), except
+    /// that a previous key whose time is up is erased first.
     pub fn open<'b, P: CryptoProvider>(
         &mut self,
         p: &P,
@@ -336,42 +459,41 @@ impl SecureChannel {
             .window
             .highest()
             .is_none_or(|top| header.counter > top);
-        let mut rotate_to = None;
-        let mut skip_to = None;
+        // Each branch makes one attempt, except a frame of this phase so far
+        // ahead that it may be two phases on (its frames were at least a
+        // window long); that one retries on a copy (`open_far`).
         if phase == self.rx.phase {
-            if p.aead_open(&self.rx.current, &n, aad, body, &tag).is_err() {
-                // A whole key phase lost? Its frames were at least a window
-                // long, so only a frame that far ahead may be two phases on.
-                let far = self.rx.window.highest().is_some_and(|top| {
-                    u64::from(header.counter) > u64::from(top) + MIN_FRAMES_PER_KEY_PHASE
-                });
-                if !far {
-                    return Err(SessionError::Authentication);
+            let far = self.rx.window.highest().is_some_and(|top| {
+                u64::from(header.counter) > u64::from(top) + MIN_FRAMES_PER_KEY_PHASE
+            });
+            if far {
+                if let Some((skipped, next)) = open_far(p, &self.rx.current, &n, aad, body, &tag)? {
+                    self.rx.previous = Some(Previous::new(skipped, now));
+                    self.rx.current = next;
+                } else {
+                    self.rx.accepted_under_current();
                 }
-                let skipped = next_key(p, &self.rx.current)?;
-                let next = next_key(p, &skipped)?;
-                p.aead_open(&next, &n, aad, body, &tag)
+            } else {
+                p.aead_open(&self.rx.current.0, &n, aad, body, &tag)
                     .map_err(|_| SessionError::Authentication)?;
-                skip_to = Some((skipped, next));
+                self.rx.accepted_under_current();
             }
         } else if newer {
             let next = next_key(p, &self.rx.current)?;
-            p.aead_open(&next, &n, aad, body, &tag)
+            p.aead_open(&next.0, &n, aad, body, &tag)
                 .map_err(|_| SessionError::Authentication)?;
-            rotate_to = Some(next);
-        } else {
-            let previous = self.rx.previous.ok_or(SessionError::Authentication)?;
-            p.aead_open(&previous, &n, aad, body, &tag)
-                .map_err(|_| SessionError::Authentication)?;
-        }
-        if let Some(next) = rotate_to {
-            self.rx.previous = Some(self.rx.current);
-            self.rx.current = next;
+            let old = core::mem::replace(&mut self.rx.current, next);
+            self.rx.previous = Some(Previous::new(old, now));
             self.rx.phase = !self.rx.phase;
-        }
-        if let Some((skipped, next)) = skip_to {
-            self.rx.previous = Some(skipped);
-            self.rx.current = next;
+        } else {
+            // Never held, or erased after its bounds: refused unopened.
+            let previous = self
+                .rx
+                .previous
+                .as_ref()
+                .ok_or(SessionError::StaleKeyPhase(header.counter))?;
+            p.aead_open(&previous.key.0, &n, aad, body, &tag)
+                .map_err(|_| SessionError::Authentication)?;
         }
         self.rx.window.accept(header.counter);
         self.last_rx = now;
@@ -434,23 +556,38 @@ impl SecureChannel {
         Ok(n)
     }
 
-    /// When [`handle_timeout`](Self::handle_timeout) must next be called.
+    /// When [`handle_timeout`](Self::handle_timeout) must next be called:
+    /// the idle deadline, or earlier when the previous receive key is due
+    /// to be erased.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        self.ended
-            .is_none()
-            .then(|| self.last_rx.saturating_add(self.idle_timeout))
+        self.ended.is_none().then(|| {
+            let idle = self.idle_deadline();
+            self.rx
+                .previous
+                .as_ref()
+                .map_or(idle, |prev| prev.erase_at.min(idle))
+        })
     }
 
-    /// Ends the channel if no authenticated frame arrived within the idle
-    /// timeout. Returns whether it ended now.
+    fn idle_deadline(&self) -> Instant {
+        self.last_rx.saturating_add(self.idle_timeout)
+    }
+
+    /// Erases the previous receive key if its time is up, and ends the
+    /// channel if no authenticated frame arrived within the idle timeout.
+    /// Returns whether it ended now.
     pub fn handle_timeout(&mut self, now: Instant) -> bool {
-        match self.poll_timeout() {
-            Some(deadline) if now >= deadline => {
-                self.ended = Some(Ended::IdleTimeout);
-                true
-            }
-            _ => false,
+        self.rx.expire_previous(now);
+        if self.ended.is_none() && now >= self.idle_deadline() {
+            self.ended = Some(Ended::IdleTimeout);
+            return true;
         }
+        false
+    }
+
+    /// Whether the receive key of the previous phase is still held.
+    pub const fn holds_previous_key(&self) -> bool {
+        self.rx.previous.is_some()
     }
 
     /// Sets the next send counter (tests of counter exhaustion).

@@ -95,6 +95,11 @@ pub enum SessionError {
     /// The frame's counter was already received or is below the window.
     #[error("replayed or too old counter {0}")]
     Replay(u32),
+    /// A frame of the key phase before the current one, with this counter,
+    /// arrived after the receiver erased that phase's key (or before it
+    /// ever had one); it was refused unopened.
+    #[error("frame of an erased key phase, counter {0}")]
+    StaleKeyPhase(u32),
     /// The send counter is exhausted: the session has ended.
     #[error("message counter exhausted")]
     CounterExhausted,
@@ -156,6 +161,7 @@ impl SessionError {
         Some(match self {
             SessionError::Wire(_)
             | SessionError::Replay(_)
+            | SessionError::StaleKeyPhase(_)
             | SessionError::BufferTooSmall
             | SessionError::KeyUpdateTooSoon => {
                 return None;

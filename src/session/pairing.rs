@@ -90,6 +90,13 @@ struct IdentityKeys {
     id_p: AeadKey,
 }
 
+impl Drop for IdentityKeys {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.id_a);
+        zeroize::Zeroize::zeroize(&mut self.id_p);
+    }
+}
+
 fn identity_keys<P: CryptoProvider>(
     p: &P,
     shared: &[u8; 32],
@@ -108,20 +115,32 @@ pub(crate) struct BoundKeys {
     proof: [u8; 32],
 }
 
+impl Drop for BoundKeys {
+    fn drop(&mut self) {
+        // `traffic` zeroizes itself.
+        zeroize::Zeroize::zeroize(&mut self.psk);
+        zeroize::Zeroize::zeroize(&mut self.proof);
+    }
+}
+
 fn bound_keys<P: CryptoProvider>(
     p: &P,
     shared: &[u8; 32],
     static_static: &[u8; 32],
 ) -> Result<BoundKeys, SessionError> {
-    let bound = key(p, shared, static_static, b"bound")?;
-    Ok(BoundKeys {
-        traffic: SessionKeys {
-            phone_to_appliance: key(p, &[], &bound, b"p2a")?,
-            appliance_to_phone: key(p, &[], &bound, b"a2p")?,
-        },
-        psk: key(p, &[], &bound, b"psk")?,
-        proof: key(p, &[], &bound, b"proof")?,
-    })
+    let mut bound = key(p, shared, static_static, b"bound")?;
+    let keys = (|| {
+        Ok(BoundKeys {
+            traffic: SessionKeys {
+                phone_to_appliance: key(p, &[], &bound, b"p2a")?,
+                appliance_to_phone: key(p, &[], &bound, b"a2p")?,
+            },
+            psk: key(p, &[], &bound, b"psk")?,
+            proof: key(p, &[], &bound, b"proof")?,
+        })
+    })();
+    zeroize::Zeroize::zeroize(&mut bound);
+    keys
 }
 
 fn seal<P: CryptoProvider, const N: usize, const M: usize>(
@@ -199,7 +218,7 @@ pub(crate) fn hinted(
 /// The pairing is **tentative** until the appliance's first authenticated
 /// frame arrives on `channel`: store it then, not before (a `Close` as that
 /// first frame is the appliance's sealed refusal).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct PhonePaired {
     /// The secured channel, ready for the first command.
     pub channel: SecureChannel,
@@ -606,7 +625,7 @@ impl<P: CryptoProvider> ApplianceIdentity<P> {
 }
 
 /// What the appliance reports.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum ApplianceEvent {
     /// A phone paired.
     Paired {

@@ -109,7 +109,7 @@ pub fn mac_key<P: CryptoProvider>(p: &P, appliance_static: &[u8; 32]) -> [u8; 32
 }
 
 /// What a finished resumption gives the phone.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct PhoneResumed {
     /// The secured channel, ready for the first command.
     pub channel: SecureChannel,
@@ -138,6 +138,12 @@ struct ExpectResumeReply<P: CryptoProvider> {
     exchange: u16,
     deadline: Instant,
     hint: Option<SessionError>,
+}
+
+impl<P: CryptoProvider> Drop for ExpectResumeReply<P> {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.psk);
+    }
 }
 
 enum PhoneState<P: CryptoProvider> {

@@ -20,8 +20,10 @@
 use heapless::Vec;
 
 /// One paired phone, as the appliance stores it (or one appliance, as a
-/// phone stores it).
-#[derive(Clone, PartialEq, Eq)]
+/// phone stores it). Zeroized when dropped (every copy erases its pairing
+/// secret), and not comparable: compare the public fields, or
+/// [`to_bytes`](Pairing::to_bytes) in a test.
+#[derive(Clone)]
 pub struct Pairing {
     /// The peer's X25519 static public key: the pairing's identity.
     pub peer_static: [u8; 32],
@@ -62,7 +64,7 @@ impl Pairing {
     /// let bytes = pairing.to_bytes();
     /// assert_eq!(bytes.len(), PAIRING_LEN);
     /// assert_eq!(bytes[64..], [0x01, 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01]);
-    /// assert_eq!(Pairing::from_bytes(&bytes), Ok(pairing));
+    /// assert_eq!(Pairing::from_bytes(&bytes).unwrap().to_bytes(), pairing.to_bytes());
     /// ```
     pub fn to_bytes(&self) -> [u8; PAIRING_LEN] {
         let mut out = [0u8; PAIRING_LEN];
@@ -95,6 +97,13 @@ impl Pairing {
         })
     }
 }
+
+crate::crypto::zeroize_on_drop!(Pairing {
+    peer_static,
+    psk,
+    admin,
+    resume_counter
+});
 
 impl core::fmt::Debug for Pairing {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
@@ -272,12 +281,21 @@ mod tests {
         let bytes: [u8; PAIRING_LEN] = unhex(EXAMPLE);
         assert_eq!(PAIRING_LEN, 73);
         assert_eq!(example().to_bytes(), bytes);
-        assert_eq!(Pairing::from_bytes(&bytes), Ok(example()));
+        assert_eq!(Pairing::from_bytes(&bytes).unwrap().to_bytes(), bytes);
         let spec: std::string::String = include_str!("../../spec/HANDSHAKE.md")
             .split_whitespace()
             .collect();
         let want: std::string::String = EXAMPLE.split_whitespace().collect();
         assert!(spec.contains(&want), "spec/HANDSHAKE.md 6.1 differs");
+    }
+
+    #[test]
+    fn zeroize_clears_the_pairing_secret() {
+        use zeroize::Zeroize;
+        let mut pairing = example();
+        pairing.zeroize();
+        assert_eq!(pairing.psk, [0; 32]);
+        assert_eq!(pairing.to_bytes(), [0; PAIRING_LEN]);
     }
 
     #[test]
@@ -287,7 +305,7 @@ mod tests {
         assert!(!Pairing::from_bytes(&bytes).unwrap().admin);
         for b in 2..=u8::MAX {
             bytes[64] = b;
-            assert_eq!(Pairing::from_bytes(&bytes), Err(StoreError::Corrupt));
+            assert_eq!(Pairing::from_bytes(&bytes).err(), Some(StoreError::Corrupt));
         }
     }
 }

@@ -15,7 +15,6 @@ use applink::wire::Header;
 use super::world::{APPLIANCE_STATIC, DEVICE_ID, PHONE_STATIC, Side, checker, w0s_w1s};
 
 /// A session as the transcript established it, with its traffic keys.
-#[derive(Clone)]
 pub struct Established {
     pub by: &'static str,
     pub phone_session: u16,

@@ -340,3 +340,252 @@ fn short_and_garbage_frames_never_panic() {
         assert!(appliance.open(&p, &mut secured, Instant::ZERO).is_err());
     }
 }
+
+/// A provider that zeroes the buffer whenever `aead_open` fails, as the
+/// trait allows; everything else is the insecure test provider.
+struct ZeroesOnFailure(InsecureTestCrypto);
+
+impl CryptoProvider for ZeroesOnFailure {
+    type X25519Secret = <InsecureTestCrypto as CryptoProvider>::X25519Secret;
+    type Scalar = <InsecureTestCrypto as CryptoProvider>::Scalar;
+    type Point = <InsecureTestCrypto as CryptoProvider>::Point;
+
+    fn random_bytes(&mut self, out: &mut [u8]) {
+        self.0.random_bytes(out)
+    }
+    fn sha256(&self, parts: &[&[u8]]) -> [u8; 32] {
+        self.0.sha256(parts)
+    }
+    fn hmac_sha256(&self, key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+        self.0.hmac_sha256(key, parts)
+    }
+    fn hkdf_sha256(
+        &self,
+        salt: &[u8],
+        ikm: &[u8],
+        info: &[&[u8]],
+        okm: &mut [u8],
+    ) -> Result<(), crate::crypto::CryptoError> {
+        self.0.hkdf_sha256(salt, ikm, info, okm)
+    }
+    fn aead_seal(
+        &self,
+        key: &AeadKey,
+        nonce: &[u8; NONCE_LEN],
+        aad: &[u8],
+        in_out: &mut [u8],
+    ) -> Result<[u8; TAG_LEN], crate::crypto::CryptoError> {
+        self.0.aead_seal(key, nonce, aad, in_out)
+    }
+    fn aead_open(
+        &self,
+        key: &AeadKey,
+        nonce: &[u8; NONCE_LEN],
+        aad: &[u8],
+        in_out: &mut [u8],
+        tag: &[u8; TAG_LEN],
+    ) -> Result<(), crate::crypto::CryptoError> {
+        let opened = self.0.aead_open(key, nonce, aad, in_out, tag);
+        if opened.is_err() {
+            in_out.fill(0);
+        }
+        opened
+    }
+    fn x25519_generate(&mut self) -> Self::X25519Secret {
+        self.0.x25519_generate()
+    }
+    fn x25519_import(&self, secret: &[u8; 32]) -> Self::X25519Secret {
+        self.0.x25519_import(secret)
+    }
+    fn x25519_public(&self, secret: &Self::X25519Secret) -> [u8; 32] {
+        self.0.x25519_public(secret)
+    }
+    fn x25519(
+        &self,
+        secret: &Self::X25519Secret,
+        peer: &[u8; 32],
+    ) -> Result<[u8; 32], crate::crypto::CryptoError> {
+        self.0.x25519(secret, peer)
+    }
+    fn p256_scalar_reduce(&self, bytes: &[u8]) -> Result<Self::Scalar, crate::crypto::CryptoError> {
+        self.0.p256_scalar_reduce(bytes)
+    }
+    fn p256_scalar_random(&mut self) -> Self::Scalar {
+        self.0.p256_scalar_random()
+    }
+    fn p256_scalar_bytes(&self, scalar: &Self::Scalar) -> [u8; 32] {
+        self.0.p256_scalar_bytes(scalar)
+    }
+    fn p256_point_decode(
+        &self,
+        sec1: &[u8; 65],
+    ) -> Result<Self::Point, crate::crypto::CryptoError> {
+        self.0.p256_point_decode(sec1)
+    }
+    fn p256_point_encode(
+        &self,
+        point: &Self::Point,
+    ) -> Result<[u8; 65], crate::crypto::CryptoError> {
+        self.0.p256_point_encode(point)
+    }
+    fn p256_mul_base(&self, scalar: &Self::Scalar) -> Self::Point {
+        self.0.p256_mul_base(scalar)
+    }
+    fn p256_mul(&self, scalar: &Self::Scalar, point: &Self::Point) -> Self::Point {
+        self.0.p256_mul(scalar, point)
+    }
+    fn p256_add(&self, a: &Self::Point, b: &Self::Point) -> Self::Point {
+        self.0.p256_add(a, b)
+    }
+    fn p256_sub(&self, a: &Self::Point, b: &Self::Point) -> Self::Point {
+        self.0.p256_sub(a, b)
+    }
+}
+
+#[test]
+fn a_frame_two_phases_on_opens_although_the_failed_attempt_zeroed_the_buffer() {
+    let (p, mut phone, mut appliance) = pair();
+    let zeroing = ZeroesOnFailure(InsecureTestCrypto::from_seed([1; 32]));
+    let phase0 = fill(&p, &mut phone, MIN_FRAMES_PER_KEY_PHASE);
+    for f in &phase0 {
+        appliance
+            .open(&zeroing, &mut f.clone(), Instant::ZERO)
+            .unwrap();
+    }
+    phone.update_keys(&p).unwrap();
+    let _lost = fill(&p, &mut phone, MIN_FRAMES_PER_KEY_PHASE);
+    phone.update_keys(&p).unwrap();
+    // The first attempt, under the current key, fails and zeroes the
+    // buffer; the attempt two keys on must see the frame as it arrived.
+    let mut far = ping(&p, &mut phone, 77);
+    let (_, m) = appliance
+        .open_message(&zeroing, &mut far, Instant::ZERO)
+        .unwrap();
+    assert_eq!(m, Message::Ping(Ping { nonce: 77 }));
+    assert!(!appliance.receive_phase());
+    // A forgery that far ahead is still refused after both attempts.
+    let mut forged = ping(&p, &mut phone, 78);
+    forged[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert_eq!(
+        appliance.open(&zeroing, &mut forged, Instant::ZERO),
+        Err(SessionError::Authentication)
+    );
+}
+
+/// The phone updates its key; the appliance receives one frame of the new
+/// phase at `at`. Returns a late frame of the old phase still inside the
+/// replay window.
+fn update_with_a_late_frame(
+    p: &InsecureTestCrypto,
+    phone: &mut SecureChannel,
+    appliance: &mut SecureChannel,
+    at: Instant,
+) -> std::vec::Vec<u8> {
+    let old = fill(p, phone, MIN_FRAMES_PER_KEY_PHASE);
+    let (late, rest) = old.split_last().unwrap();
+    delivered(p, appliance, rest);
+    phone.update_keys(p).unwrap();
+    let mut first = ping(p, phone, 500);
+    appliance.open(p, &mut first, at).unwrap();
+    assert!(appliance.receive_phase());
+    assert!(appliance.holds_previous_key());
+    late.clone()
+}
+
+#[test]
+fn the_previous_key_is_erased_after_its_lifetime_and_a_late_frame_is_then_refused() {
+    let (p, mut phone, mut appliance) = pair();
+    let rotated = Instant::from_secs(1);
+    let late = update_with_a_late_frame(&p, &mut phone, &mut appliance, rotated);
+    let erase_at = rotated.saturating_add(PREVIOUS_KEY_LIFETIME);
+    // The timer asks to be run when the key is due, before the idle deadline.
+    assert_eq!(appliance.poll_timeout(), Some(erase_at));
+    assert!(!appliance.handle_timeout(Instant::from_millis(erase_at.millis() - 1)));
+    assert!(appliance.holds_previous_key());
+    // Past the lifetime, whether or not the timer ran, the frame is refused
+    // unopened and the channel is as it was.
+    let mut refused = late.clone();
+    assert_eq!(
+        appliance.open(&p, &mut refused, erase_at),
+        Err(SessionError::StaleKeyPhase(
+            Header::parse(&late).unwrap().0.counter
+        ))
+    );
+    assert!(!appliance.holds_previous_key());
+    assert!(appliance.is_open());
+    assert!(appliance.receive_phase());
+    assert_eq!(appliance.poll_timeout(), Some(rotated.saturating_add(IDLE)));
+    let mut next = ping(&p, &mut phone, 501);
+    appliance.open(&p, &mut next, erase_at).unwrap();
+}
+
+#[test]
+fn the_timer_erases_the_previous_key_without_a_frame() {
+    let (p, mut phone, mut appliance) = pair();
+    let late = update_with_a_late_frame(&p, &mut phone, &mut appliance, Instant::ZERO);
+    assert!(!appliance.handle_timeout(Instant::ZERO.saturating_add(PREVIOUS_KEY_LIFETIME)));
+    assert!(!appliance.holds_previous_key());
+    assert!(appliance.is_open());
+    assert!(matches!(
+        appliance.open(&p, &mut late.clone(), Instant::from_secs(10)),
+        Err(SessionError::StaleKeyPhase(_))
+    ));
+}
+
+#[test]
+fn the_previous_key_is_erased_after_a_window_of_new_frames() {
+    let (p, mut phone, mut appliance) = pair();
+    let late = update_with_a_late_frame(&p, &mut phone, &mut appliance, Instant::ZERO);
+    // Within the bounds the late frame still opens, once.
+    appliance
+        .open(&p, &mut late.clone(), Instant::ZERO)
+        .unwrap();
+    let more = fill(&p, &mut phone, u64::from(PREVIOUS_KEY_FRAMES));
+    let (last, before) = more.split_last().unwrap();
+    delivered(&p, &mut appliance, before);
+    assert!(appliance.holds_previous_key());
+    appliance
+        .open(&p, &mut last.clone(), Instant::ZERO)
+        .unwrap();
+    assert!(!appliance.holds_previous_key());
+    // Every old-phase counter is now below the window.
+    assert!(matches!(
+        appliance.open(&p, &mut late.clone(), Instant::ZERO),
+        Err(SessionError::Replay(_))
+    ));
+}
+
+#[test]
+fn an_old_phase_frame_before_any_update_is_refused_unopened() {
+    let (p, mut phone, mut appliance) = pair();
+    let frames = fill(&p, &mut phone, 3);
+    delivered(&p, &mut appliance, &frames[1..]);
+    let mut flipped = frames[0].clone();
+    flipped[1] ^= Flags::KEY_PHASE.bits();
+    assert_eq!(
+        appliance.open(&p, &mut flipped, Instant::ZERO),
+        Err(SessionError::StaleKeyPhase(0))
+    );
+    appliance
+        .open(&p, &mut frames[0].clone(), Instant::ZERO)
+        .unwrap();
+}
+
+#[test]
+fn the_fallback_copy_holds_the_largest_frame_the_reference_accepts() {
+    assert_eq!(
+        FALLBACK_BODY_MAX + FIXED_LEN + TAG_LEN,
+        crate::node::MAX_FRAME
+    );
+}
+
+#[test]
+fn zeroize_clears_both_session_keys() {
+    let mut keys = SessionKeys {
+        phone_to_appliance: [0x11; 32],
+        appliance_to_phone: [0x22; 32],
+    };
+    keys.zeroize();
+    assert_eq!(keys.phone_to_appliance, [0; 32]);
+    assert_eq!(keys.appliance_to_phone, [0; 32]);
+}

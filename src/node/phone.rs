@@ -234,6 +234,8 @@ pub struct Phone<P: CryptoProvider, S: PhoneStore, A: Address> {
     keepalive: Option<RequestId>,
     now: Instant,
     stats: PhoneStats,
+    #[cfg(feature = "std")]
+    key_log: Option<super::keylog::KeyLog>,
 }
 
 fn random_u16<P: CryptoProvider>(p: &mut P) -> u16 {
@@ -286,6 +288,8 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
             keepalive: None,
             now: Instant::ZERO,
             stats: PhoneStats::default(),
+            #[cfg(feature = "std")]
+            key_log: None,
         })
     }
 
@@ -298,6 +302,34 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
     pub fn store(&self) -> &S {
         &self.store
     }
+
+    /// Writes the traffic keys of every channel established from now on to
+    /// `log` (`None`: stop), and returns the previous log. Off by default.
+    /// **A debugging aid that must never be enabled in a product**: see
+    /// [`keylog`](super::keylog).
+    #[cfg(feature = "std")]
+    pub fn set_key_log(
+        &mut self,
+        log: Option<super::keylog::KeyLog>,
+    ) -> Option<super::keylog::KeyLog> {
+        core::mem::replace(&mut self.key_log, log)
+    }
+
+    #[cfg(feature = "std")]
+    fn log_keys(&mut self) {
+        if let (
+            Some(log),
+            State::Ready {
+                channel, device_id, ..
+            },
+        ) = (&mut self.key_log, &self.state)
+        {
+            log.log_channel(device_id, channel);
+        }
+    }
+
+    #[cfg(not(feature = "std"))]
+    fn log_keys(&mut self) {}
 
     /// The pairing store, to edit.
     pub fn store_mut(&mut self) -> &mut S {
@@ -791,6 +823,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
                     device_id,
                     finish: Some(finish),
                 };
+                self.log_keys();
                 self.events.push_back(PhoneEvent::Paired { device_id });
                 if self.waiting.is_empty() {
                     // PairFinish has no answer of its own: a request that
@@ -828,6 +861,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
                     device_id,
                     finish: None,
                 };
+                self.log_keys();
                 self.events.push_back(PhoneEvent::Resumed { device_id });
                 self.flush_waiting(now);
             }

@@ -12,13 +12,14 @@ mod node_support;
 #[path = "../tools/wireshark/tables.rs"]
 mod tables;
 
+use core::net::SocketAddr;
+use core::time::Duration;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use applink::catalog::level_control;
 use applink::interaction::clients::{self, OnOff};
@@ -60,9 +61,7 @@ struct Pcap(Vec<u8>);
 impl Pcap {
     fn new() -> Pcap {
         let mut b = Vec::new();
-        for word in [0xA1B2_C3D4u32] {
-            b.extend_from_slice(&word.to_le_bytes());
-        }
+        b.extend_from_slice(&0xA1B2_C3D4u32.to_le_bytes());
         b.extend_from_slice(&2u16.to_le_bytes());
         b.extend_from_slice(&4u16.to_le_bytes());
         b.extend_from_slice(&[0; 8]);
@@ -359,7 +358,7 @@ fn segments_reassemble_into_frames() {
     for ((name, frame), row) in expected.iter().zip(&rows) {
         assert!(!row.has_problem(), "{name}: {row:?}");
         match frame {
-            Some(ty) => assert_eq!(&row.names, &[ty.clone()], "{name}: {row:?}"),
+            Some(ty) => assert_eq!(row.names, [ty.as_str()], "{name}: {row:?}"),
             None => assert!(row.info.contains("more follow"), "{name}: {row:?}"),
         }
     }

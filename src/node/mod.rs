@@ -66,6 +66,8 @@ pub mod appliance;
 pub mod client;
 #[cfg(feature = "std")]
 pub mod file_store;
+#[cfg(feature = "std")]
+pub mod keylog;
 #[cfg(feature = "alloc")]
 pub mod owned;
 #[cfg(feature = "alloc")]

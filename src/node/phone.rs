@@ -265,6 +265,8 @@ pub struct Phone<P: CryptoProvider, S: PhoneStore, A: Address> {
     keepalive: Option<RequestId>,
     now: Instant,
     stats: PhoneStats,
+    #[cfg(feature = "std")]
+    key_log: Option<super::keylog::KeyLog>,
 }
 
 fn random_u16<P: CryptoProvider>(p: &mut P) -> u16 {
@@ -318,6 +320,8 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
             keepalive: None,
             now: Instant::ZERO,
             stats: PhoneStats::default(),
+            #[cfg(feature = "std")]
+            key_log: None,
         })
     }
 
@@ -330,6 +334,34 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
     pub fn store(&self) -> &S {
         &self.store
     }
+
+    /// Writes the traffic keys of every channel established from now on to
+    /// `log` (`None`: stop), and returns the previous log. Off by default.
+    /// **A debugging aid that must never be enabled in a product**: see
+    /// [`keylog`](super::keylog).
+    #[cfg(feature = "std")]
+    pub fn set_key_log(
+        &mut self,
+        log: Option<super::keylog::KeyLog>,
+    ) -> Option<super::keylog::KeyLog> {
+        core::mem::replace(&mut self.key_log, log)
+    }
+
+    #[cfg(feature = "std")]
+    fn log_keys(&mut self) {
+        if let (
+            Some(log),
+            State::Ready {
+                channel, device_id, ..
+            },
+        ) = (&mut self.key_log, &self.state)
+        {
+            log.log_channel(device_id, channel);
+        }
+    }
+
+    #[cfg(not(feature = "std"))]
+    fn log_keys(&mut self) {}
 
     /// The pairing store, to edit.
     pub fn store_mut(&mut self) -> &mut S {
@@ -903,6 +935,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
                     finish: Some(finish),
                     tentative: Some(known),
                 };
+                self.log_keys();
                 if self.waiting.is_empty() {
                     // PairFinish has no answer of its own: a request that
                     // follows it shows it arrived.
@@ -942,6 +975,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
                     finish: None,
                     tentative: None,
                 };
+                self.log_keys();
                 self.events.push_back(PhoneEvent::Resumed { device_id });
                 self.flush_waiting(now);
             }

@@ -597,5 +597,21 @@ impl SecureChannel {
     }
 }
 
+#[cfg(feature = "std")]
+impl SecureChannel {
+    /// The keys both directions use now (phase 0 until a key update), for
+    /// the key log only ([`node::keylog`](crate::node::keylog)).
+    pub(crate) fn current_keys(&self) -> SessionKeys {
+        let (phone_to_appliance, appliance_to_phone) = match self.role {
+            Role::Phone => (self.tx.key.0, self.rx.current.0),
+            Role::Appliance => (self.rx.current.0, self.tx.key.0),
+        };
+        SessionKeys {
+            phone_to_appliance,
+            appliance_to_phone,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

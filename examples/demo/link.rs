@@ -467,8 +467,26 @@ impl<'a, M: Medium> Link<'a, M> {
             if after.late_replies > before.late_replies {
                 notes.push("a late reply, dropped".into());
             }
-            if after.rejected > before.rejected {
+            if after.rejected > before.rejected && what == "PairChallenge" {
+                notes.push(
+                    "its confirmation fails: a wrong code or a forged flight; \
+                     the phone tells the appliance and waits 2 s for a genuine one"
+                        .into(),
+                );
+            } else if after.rejected > before.rejected && what == "Status" {
+                notes.push(
+                    "a plaintext refusal: a hint; the verdict comes 2 s later \
+                     unless a genuine answer comes first"
+                        .into(),
+                );
+            } else if after.rejected > before.rejected {
                 notes.push("rejected".into());
+            } else if notes.is_empty() && what == "Status" {
+                notes.push(
+                    "a plaintext refusal: a hint; the verdict comes 2 s later \
+                     unless a genuine answer comes first"
+                        .into(),
+                );
             }
             if notes.is_empty() && what.ends_with("Descriptor") {
                 notes.push("a chunk: the phone asks for the next one".into());
@@ -523,6 +541,7 @@ impl<'a, M: Medium> Link<'a, M> {
             let label = events.iter().find_map(|e| match e {
                 PhoneEvent::Report { .. } => Some("Report"),
                 PhoneEvent::Event { .. } => Some("Event"),
+                PhoneEvent::PairingAdded { .. } => Some("PairingAdded"),
                 _ => None,
             });
             let key = (to, h.exchange);

@@ -43,10 +43,14 @@ use crate::onboard::pair_with_qr;
 use crate::udp::Udp;
 use crate::washer::{DEVICE_ID, Factory, Firmware, LAMP};
 
-/// Swaps two neighbouring digits of a printed manual code (a typo).
+/// Swaps the first two neighbouring digits that differ (a typo the check
+/// digit always catches).
 fn swap_two(code: &str) -> String {
     let mut c: Vec<char> = code.chars().collect();
-    c.swap(5, 6);
+    let at = (0..c.len() - 1)
+        .find(|&i| c[i].is_ascii_digit() && c[i + 1].is_ascii_digit() && c[i] != c[i + 1])
+        .expect("a code of one repeated digit is never drawn");
+    c.swap(at, at + 1);
     c.into_iter().collect()
 }
 

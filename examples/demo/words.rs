@@ -245,6 +245,18 @@ pub fn appliance_outcome(
         (after.unexpected - before.unexpected, "refused: unexpected"),
         (after.stale - before.stale, "dropped: stale"),
         (after.busy - before.busy, "refused: busy"),
+        (
+            after.resume_backoff - before.resume_backoff,
+            "dropped unexamined: this address failed a resumption under 1 s ago",
+        ),
+        (
+            after.resume_mac - before.resume_mac,
+            "refused after one hash: its mac is not keyed by this appliance",
+        ),
+        (
+            after.admin_refused - before.admin_refused,
+            "refused: not an admin, or the change is not allowed",
+        ),
     ];
     // A failed attempt is also counted as a refused handshake frame:
     // its event says more.

@@ -27,7 +27,8 @@ use crate::descriptor::OwnedDescriptor;
 use crate::interaction::InteractionError;
 use crate::interaction::controller::{Controller, Notice, Outcome};
 use crate::message::{
-    AdminRequest, Describe, Fixed, Hello, HelloAccept, HelloReply, Message, Offer, Ping, Purpose,
+    AdminRequest, Describe, Fixed, Hello, HelloAccept, HelloReject, HelloReply, Message, Offer,
+    Ping, Purpose,
     Read, Status, Subscribe, Unsubscribe,
 };
 use crate::session::pairing::{DeviceId, PhonePairing, status_error};
@@ -43,6 +44,9 @@ use super::{Address, DEFAULT_FRAME, MAX_FRAME, NodeError, secured_payload};
 
 /// How often an idle session is kept alive with a Ping.
 pub const KEEPALIVE: Duration = Duration::from_secs(45);
+/// The longest `Busy { retry_after_ms }` the phone waits out before it asks
+/// Hello again; a longer one ends the attempt with `Busy`.
+pub const MAX_BUSY_WAIT_MS: u32 = 5_000;
 
 /// Names one request; its [`PhoneEvent::Reply`] carries the same id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -840,7 +844,20 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
         if let (Ok(Message::HelloReply(reply)), Some(hello)) = (&message, &self.hello)
             && hello_exchange(&hello.frame) == Some(frame.header.exchange)
         {
-            self.hello = None;
+            let mut flight = self.hello.take();
+            if let HelloReply::Reject(HelloReject::Busy { retry_after_ms }) = reply
+                && matches!(self.state, State::HelloThenPair { .. })
+                && *retry_after_ms <= MAX_BUSY_WAIT_MS
+                && let Some(f) = flight.as_mut()
+            {
+                // Another attempt holds the appliance: ask again when it
+                // said to (the refusal is unauthenticated: at worst the
+                // phone asks once more, within its schedule).
+                let at = now.saturating_add(Duration::from_millis((*retry_after_ms).into()));
+                f.retry.wait_until(at);
+                self.hello = flight;
+                return;
+            }
             self.on_hello(*reply, now);
             return;
         }

@@ -72,6 +72,15 @@ impl Retry {
         }
     }
 
+    /// Moves the next retransmission to `at` at the earliest (an answer
+    /// said when to ask again, `Busy { retry_after_ms }`); the count of
+    /// transmissions stays.
+    pub fn wait_until(&mut self, at: Instant) {
+        if at > self.next {
+            self.next = at;
+        }
+    }
+
     /// When the next retransmission is due (or, after the last one, when
     /// the message is given up).
     pub const fn deadline(&self) -> Instant {

@@ -47,7 +47,7 @@ fn ok(out: &Output) -> String {
 }
 
 #[test]
-fn discover_pair_describe_read_invoke_watch() {
+fn discover_pair_describe_read_invoke_watch_share_remove() {
     let addr = "127.0.0.1:45541";
     let dir = std::env::temp_dir().join(format!("applink-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -96,6 +96,45 @@ fn discover_pair_describe_read_invoke_watch() {
     assert!(out.contains("1.on_off.on = true"), "the toggle ran: {out}");
     let out = ok(&phone(&store, addr, &["watch", "1", "2"]));
     assert!(out.contains("report:"), "one report at least: {out}");
+
+    // Sharing: the admin opens a window for a one-time code, a second
+    // phone pairs with it, the admin lists and removes it.
+    let out = ok(&phone(&store, addr, &["share", "120"]));
+    let shared = out
+        .lines()
+        .find_map(|l| l.strip_prefix("manual code: "))
+        .unwrap_or_else(|| panic!("share prints a manual code: {out}"))
+        .to_owned();
+    assert_ne!(shared, code, "a one-time code, not the printed one");
+    let second = dir.join("second.store");
+    let _ = std::fs::remove_file(&second);
+    let out = ok(&phone(&second, addr, &["pair", &shared]));
+    assert!(out.contains("paired with LAMP0001"), "{out}");
+    let out = ok(&phone(&second, addr, &["invoke", "1", "on_off", "toggle"]));
+    assert!(out.contains("toggle: Status::SUCCESS"), "{out}");
+    let out = ok(&phone(&store, addr, &["pairings"]));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(lines.iter().any(|l| l.ends_with("admin (this phone)")), "{out}");
+    let other = lines
+        .iter()
+        .find(|l| l.ends_with(" user"))
+        .unwrap_or_else(|| panic!("the second phone is a user: {out}"));
+    let prefix = &other[..12];
+    let out = ok(&phone(&store, addr, &["remove", prefix]));
+    assert!(out.contains("removed"), "{out}");
+    let cut = phone(&second, addr, &["read", "1", "on_off"]);
+    assert!(!cut.status.success(), "the removed phone is cut off");
+    let err = String::from_utf8_lossy(&cut.stderr);
+    assert!(err.contains("pair again"), "{err}");
+    // The last admin cannot remove itself.
+    let last = phone(&store, addr, &["remove"]);
+    assert!(!last.status.success());
+    assert!(
+        String::from_utf8_lossy(&last.stderr).contains("INVALID_STATE"),
+        "{}",
+        String::from_utf8_lossy(&last.stderr)
+    );
 
     // Failures are one line and a non-zero status, never a panic.
     let bad = phone(&store, addr, &["pair", "1234-5678-9999"]);

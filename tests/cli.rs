@@ -115,7 +115,10 @@ fn discover_pair_describe_read_invoke_watch_share_remove() {
     let out = ok(&phone(&store, addr, &["pairings"]));
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 2, "{out}");
-    assert!(lines.iter().any(|l| l.ends_with("admin (this phone)")), "{out}");
+    assert!(
+        lines.iter().any(|l| l.ends_with("admin (this phone)")),
+        "{out}"
+    );
     let other = lines
         .iter()
         .find(|l| l.ends_with(" user"))

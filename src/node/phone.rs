@@ -28,8 +28,7 @@ use crate::interaction::InteractionError;
 use crate::interaction::controller::{Controller, Notice, Outcome};
 use crate::message::{
     AdminRequest, Describe, Fixed, Hello, HelloAccept, HelloReject, HelloReply, Message, Offer,
-    Ping, Purpose,
-    Read, Status, Subscribe, Unsubscribe,
+    Ping, Purpose, Read, Status, Subscribe, Unsubscribe,
 };
 use crate::session::pairing::{DeviceId, PhonePairing, status_error};
 use crate::session::resume::PhoneResume;
@@ -933,9 +932,16 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
         let Some(outcome) = machine.poll_event() else {
             return;
         };
-        let finish = take_frame(|b| machine.poll_transmit(b));
-        let outcome =
-            outcome.and_then(|paired| self.check_sealed(paired.appliance).map(|()| paired));
+        let mut finish = take_frame(|b| machine.poll_transmit(b));
+        let outcome = outcome.and_then(|paired| {
+            self.check_sealed(paired.appliance)
+                .map(|()| paired)
+                .inspect_err(|_| {
+                    // A changed negotiation: the PairFinish must not go, or the
+                    // appliance would store a pairing the phone abandons.
+                    finish.clear();
+                })
+        });
         match outcome {
             Ok(paired) => {
                 let known = KnownAppliance {

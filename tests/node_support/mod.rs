@@ -68,7 +68,7 @@ pub fn lamp_devices() -> &'static Devices {
 
 const TYPES: [DeviceTypeRef; 1] = [device_types::DIMMABLE_LIGHT.reference()];
 
-fn crypto(seed: u64, who: u8) -> Crypto {
+pub fn crypto(seed: u64, who: u8) -> Crypto {
     RustCrypto::new(Seeded(Rng(seed ^ (u64::from(who) << 56))))
 }
 

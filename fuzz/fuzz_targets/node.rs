@@ -10,7 +10,7 @@
 //! | 1 | the clock moves `arg * 40` ms on; both nodes run due timers |
 //! | 2 | every frame queued on either side is delivered (the honest link) |
 //! | 3 | the next phone frame, mutated at `bytes` (bit flip or cut), goes to the appliance, and a copy of it is kept for replay |
-//! | 4 | the phone asks for a toggle, a level or a read (`arg % 3`) |
+//! | 4 | the phone asks for a toggle, a level, a read, or an admin request: list, remove, set a role, open or close a window (`arg % 8`) |
 //! | 5 | the kept frame is replayed, or (`arg` odd) every pairing is removed |
 //!
 //! Checks: no panic; every frame either node sends fits the largest frame
@@ -128,13 +128,22 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
             4 => {
-                let _ = match arg % 3 {
+                let _ = match arg % 8 {
                     0 => phone.request(&OnOff::new(LAMP).toggle().message(), now),
                     1 => match LevelControl::new(LAMP).move_to_level(arg, None) {
                         Ok(m) => phone.request(&m.message(), now),
                         Err(_) => continue,
                     },
-                    _ => phone.request(&Message::Read(OnOff::new(LAMP).read_on()), now),
+                    2 => phone.request(&Message::Read(OnOff::new(LAMP).read_on()), now),
+                    // Pairing administration from the (admin) phone.
+                    3 => phone.list_pairings(arg / 8, now),
+                    4 => phone.remove_pairing([arg; 32], now),
+                    5 => phone.set_role([arg; 32], arg & 0x10 != 0, now),
+                    6 => phone.open_window(u16::from(arg) * 4, [arg; 97], now),
+                    _ => phone.request(
+                        &Message::Admin(applink::message::AdminRequest::CloseWindow),
+                        now,
+                    ),
                 };
             }
             _ => {

@@ -37,12 +37,17 @@ AIM_RAM=$((12 * 1024))
 # Ceilings: where an image is over budget, today's number plus a little
 # headroom, so that growing further is a regression that fails CI; lower
 # them as the images shrink. Where it is within budget, the budget itself.
-CEIL_CODEC=20480
-CEIL_INTERACTION=52224
-CEIL_FLASH_M4=118784
-CEIL_RAM_M4=$BUDGET_RAM
-CEIL_FLASH_RV=125952
-CEIL_RAM_RV=17408
+# The security hardening (pairing administration messages, the proof of
+# the static key, the resumption mac, hints, tentative sessions, zeroized
+# keys) raised them: about 11 KiB of flash, 0.6 KiB of static RAM and
+# 1.1 KiB of stack on the M4F; the RAM + stack of the whole appliance is
+# over its 16 KiB budget by 1.5 KiB since.
+CEIL_CODEC=22528
+CEIL_INTERACTION=54272
+CEIL_FLASH_M4=129024
+CEIL_RAM_M4=18432
+CEIL_FLASH_RV=141312
+CEIL_RAM_RV=18432
 
 sysroot=$(rustc --print sysroot)
 tool() { find "$sysroot" -name "$1" -type f -print -quit; }

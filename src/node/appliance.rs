@@ -890,6 +890,8 @@ impl<
 
     /// The first authenticated frame of a tentative session: it now
     /// replaces the same phone's older sessions.
+    // Off the pairing path: kept out of its callers' stack frames.
+    #[inline(never)]
     fn confirm(&mut self, k: usize) {
         let s = &mut self.sessions[k];
         s.confirmed = true;
@@ -910,6 +912,8 @@ impl<
     }
 
     /// Sends every admin's live session a `PairingAdded` notice.
+    // Off the pairing path: kept out of its callers' stack frames.
+    #[inline(never)]
     fn tell_admins(&mut self, peer_static: &[u8; 32], admin: bool, now: Instant) {
         let notice = Message::PairingAdded(PairingAdded {
             peer: Fixed(*peer_static),
@@ -1120,6 +1124,8 @@ impl<
     }
 
     /// Answers `AdminRequest::List` with as many entries as fit the frame.
+    // Off the pairing path: kept out of its callers' stack frames.
+    #[inline(never)]
     fn list_pairings(&mut self, k: usize, header: &Header, from: u8) {
         const MOST: usize = 8;
         let by = self.sessions[k].peer_static;
@@ -1161,6 +1167,7 @@ impl<
     /// Runs a non-idempotent admin request from session `k`, answers it
     /// with a `Status` (cached like any non-idempotent reply), then ends
     /// the sessions the change affects.
+    #[inline(never)]
     fn admin(
         &mut self,
         k: usize,

@@ -35,7 +35,7 @@ const HELLO_REPLY: u32 = 1;
 const PAIR_REQUEST: u32 = 2;
 const PAIR_CHALLENGE: u32 = 3;
 const PAIR_FINISH: u32 = 4;
-const RESUME_REQUEST: u32 = 5;
+pub(crate) const RESUME_REQUEST: u32 = 5;
 const RESUME_REPLY: u32 = 6;
 const STATUS: u32 = 20;
 

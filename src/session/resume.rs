@@ -48,7 +48,7 @@
 use crate::crypto::noise::{self, MESSAGE_1_OVERHEAD};
 use crate::crypto::{CryptoError, CryptoProvider, ct_eq};
 use crate::message::{
-    Fixed, HelloReply, Message, Offer, ResumeReply, ResumeRequest, Status, StatusReport,
+    Fixed, HelloReply, Offer, ResumeReply, ResumeRequest, Status, StatusReport,
 };
 use crate::time::Instant;
 
@@ -94,10 +94,32 @@ pub fn request_mac<P: CryptoProvider>(
     mac_key: &[u8; 32],
     request: &ResumeRequest,
 ) -> Result<[u8; MAC_LEN], SessionError> {
-    let mut buf = [0u8; super::MAX_HANDSHAKE_FRAME];
-    let encoded = Message::ResumeRequest(*request).to_slice(&mut buf)?;
-    let covered = encoded.len() - MAC_LEN;
-    let full = p.hmac_sha256(mac_key, &[&encoded[..covered]]);
+    // The encoding, field by field, without building the message: the type
+    // varint, then each field before `mac` (SPEC.md 2).
+    let mut session = [0u8; 3];
+    let mut max_frame = [0u8; 3];
+    let mut features = [0u8; 5];
+    let varint = |v: u32, out: &mut [u8]| -> Result<usize, SessionError> {
+        postcard::to_slice(&v, out)
+            .map(|b| b.len())
+            .map_err(|_| SessionError::BufferTooSmall)
+    };
+    let ns = varint(u32::from(request.session), &mut session)?;
+    let nm = varint(u32::from(request.offer.max_frame), &mut max_frame)?;
+    let nf = varint(request.offer.features.0, &mut features)?;
+    let ty = [super::flight::RESUME_REQUEST as u8];
+    let full = p.hmac_sha256(
+        mac_key,
+        &[
+            &ty,
+            &session[..ns],
+            &request.ephemeral.0,
+            &request.identity.0,
+            &request.payload.0,
+            &max_frame[..nm],
+            &features[..nf],
+        ],
+    );
     let mut mac = [0u8; MAC_LEN];
     mac.copy_from_slice(&full[..MAC_LEN]);
     Ok(mac)

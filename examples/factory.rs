@@ -64,22 +64,6 @@ fn args() -> Result<Args, String> {
     Ok(a)
 }
 
-/// A random code of 8 digits that the setup-code rules accept.
-fn setup_code(p: &mut impl CryptoProvider) -> SetupCode {
-    loop {
-        let mut b = [0u8; 4];
-        p.random_bytes(&mut b);
-        // Rejection sampling keeps the digits uniform.
-        let n = u32::from_le_bytes(b);
-        if n >= 4_200_000_000 {
-            continue;
-        }
-        if let Ok(code) = SetupCode::parse(&format!("{:08}", n % 100_000_000)) {
-            return code;
-        }
-    }
-}
-
 fn run() -> Result<(), String> {
     let a = args()?;
     let mut p = os_crypto();
@@ -92,7 +76,7 @@ fn run() -> Result<(), String> {
     p.random_bytes(&mut d);
     let discriminator = Discriminator::new(u16::from_le_bytes(d) & Discriminator::MAX)
         .ok_or("discriminator out of range")?;
-    let code = setup_code(&mut p);
+    let code = SetupCode::random(&mut p);
     let mut static_secret = [0u8; 32];
     p.random_bytes(&mut static_secret);
 

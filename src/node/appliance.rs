@@ -936,22 +936,7 @@ impl<
                 k += 1;
                 continue;
             }
-            let s = &mut self.sessions[k];
-            let exchange = s.next_exchange;
-            s.next_exchange = s.next_exchange.wrapping_add(1).max(1);
-            let mut random = [0u8; 2];
-            self.p.random_bytes(&mut random);
-            let mut entry = Unsolicited {
-                session: s.channel.local_session(),
-                exchange,
-                counters: heapless::Vec::new(),
-                payload: heapless::Vec::new(),
-                retry: Retry::first(now, u16::from_le_bytes(random)),
-            };
-            let _ = entry.payload.extend_from_slice(&buf[..n]);
-            if self.send_unsolicited(k, &mut entry) {
-                let _ = self.unsolicited.push(entry);
-            }
+            self.start_unsolicited(k, &buf[..n], now);
             k += 1;
         }
     }
@@ -1386,22 +1371,28 @@ impl<
                 self.dispatcher.drop_session(out.session);
                 continue;
             };
-            let s = &mut self.sessions[k];
-            let exchange = s.next_exchange;
-            s.next_exchange = s.next_exchange.wrapping_add(1).max(1);
-            let mut random = [0u8; 2];
-            self.p.random_bytes(&mut random);
-            let mut entry = Unsolicited {
-                session: out.session,
-                exchange,
-                counters: heapless::Vec::new(),
-                payload: heapless::Vec::new(),
-                retry: Retry::first(now, u16::from_le_bytes(random)),
-            };
-            let _ = entry.payload.extend_from_slice(&buf[..out.len]);
-            if self.send_unsolicited(k, &mut entry) {
-                let _ = self.unsolicited.push(entry);
-            }
+            self.start_unsolicited(k, &buf[..out.len], now);
+        }
+    }
+
+    /// Sends `payload` on session `k` on a new appliance-opened exchange,
+    /// and holds it for retransmission until it is acknowledged.
+    fn start_unsolicited(&mut self, k: usize, payload: &[u8], now: Instant) {
+        let s = &mut self.sessions[k];
+        let exchange = s.next_exchange;
+        s.next_exchange = s.next_exchange.wrapping_add(1).max(1);
+        let mut random = [0u8; 2];
+        self.p.random_bytes(&mut random);
+        let mut entry = Unsolicited {
+            session: s.channel.local_session(),
+            exchange,
+            counters: heapless::Vec::new(),
+            payload: heapless::Vec::new(),
+            retry: Retry::first(now, u16::from_le_bytes(random)),
+        };
+        let _ = entry.payload.extend_from_slice(payload);
+        if self.send_unsolicited(k, &mut entry) {
+            let _ = self.unsolicited.push(entry);
         }
     }
 

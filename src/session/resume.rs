@@ -47,9 +47,7 @@
 
 use crate::crypto::noise::{self, MESSAGE_1_OVERHEAD};
 use crate::crypto::{CryptoError, CryptoProvider, ct_eq};
-use crate::message::{
-    Fixed, HelloReply, Offer, ResumeReply, ResumeRequest, Status, StatusReport,
-};
+use crate::message::{Fixed, HelloReply, Offer, ResumeReply, ResumeRequest, Status, StatusReport};
 use crate::time::Instant;
 
 use super::flight::{self, Flight};
@@ -438,29 +436,19 @@ impl ApplianceResume {
         if r.session == 0 {
             return Err(SessionError::UnknownSession(0));
         }
-        if !ct_eq(&request_mac(p, &identity.mac_key, &r)?, &r.mac.0) {
+        let needs_pairing = |outbox: &mut Outbox| {
             let report = StatusReport {
                 status: Status::NEEDS_PAIRING,
             };
-            flight::emit(
-                &mut self.outbox,
-                header.exchange,
-                false,
-                &Flight::Status(report),
-            )?;
+            flight::emit(outbox, header.exchange, false, &Flight::Status(report))
+        };
+        if !ct_eq(&request_mac(p, &identity.mac_key, &r)?, &r.mac.0) {
+            needs_pairing(&mut self.outbox)?;
             return Err(SessionError::Authentication);
         }
         match self.on_request(p, store, identity, params, header.exchange, &r, now, in_use) {
             Err(SessionError::NeedsPairing) => {
-                let report = StatusReport {
-                    status: Status::NEEDS_PAIRING,
-                };
-                flight::emit(
-                    &mut self.outbox,
-                    header.exchange,
-                    false,
-                    &Flight::Status(report),
-                )?;
+                needs_pairing(&mut self.outbox)?;
                 Err(SessionError::NeedsPairing)
             }
             other => other,

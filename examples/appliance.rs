@@ -114,11 +114,11 @@ fn run() -> Result<(), String> {
     let mut caps = [
         Instance::new(&identify::CAPABILITY, &mut i),
         Instance::new(&on_off::CAPABILITY, &mut o),
-        Instance::new(&level_control::CAPABILITY, &mut l),
+        Instance::new(&level_control::CAPABILITY, &mut l).with_all_optional(),
     ];
     let light = [device_types::DIMMABLE_LIGHT.reference()];
     let mut endpoints = [EndpointEntry::new(1, &light, &mut caps)];
-    let info = DeviceInfo::new(VENDOR, PRODUCT, "applink lamp", "0001");
+    let info = DeviceInfo::new(VENDOR, PRODUCT, "applink lamp");
     let model = Model::of(&info);
     let mut lamp = Appliance::for_device(
         crypto,

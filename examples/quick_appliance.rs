@@ -17,11 +17,11 @@ fn main() -> Result<(), Box<dyn core::error::Error>> {
     let mut caps = [
         Instance::new(&identify::CAPABILITY, &mut i),
         Instance::new(&on_off::CAPABILITY, &mut o),
-        Instance::new(&level_control::CAPABILITY, &mut l),
+        Instance::new(&level_control::CAPABILITY, &mut l).with_all_optional(),
     ];
     let light = [device_types::DIMMABLE_LIGHT.reference()];
     let mut endpoints = [EndpointEntry::new(1, &light, &mut caps)];
-    let info = DeviceInfo::new(0xFFF1, 1, "quick lamp", "0001");
+    let info = DeviceInfo::new(0xFFF1, 1, "quick lamp");
     let mut crypto = os_crypto();
     let identity = ApplianceIdentity::for_development(&mut crypto, *b"LAMP0001", "3141-5926")?;
     let store = MemoryStore::<4>::new();

@@ -93,12 +93,13 @@ fn run(spec: &Spec) {
         .collect();
     let mut root_ref = &root_store;
     let mut refs: Vec<&Store> = stores.iter().collect();
-    let mut root = [Instance::new(&basic_information::CAPABILITY, &mut root_ref)];
+    let mut root =
+        [Instance::new(&basic_information::CAPABILITY, &mut root_ref).with_all_optional()];
     let mut instances: Vec<Instance<'_>> = spec
         .caps
         .iter()
         .zip(refs.iter_mut())
-        .map(|(c, h)| Instance::new(c, h))
+        .map(|(c, h)| Instance::new(c, h).with_all_optional())
         .collect();
     let types = [spec.device_type.reference()];
     let mut endpoints = [
@@ -119,19 +120,11 @@ fn run(spec: &Spec) {
 
     // Describe, in 48-byte frames, then from the cache.
     let hash = d.descriptor_hash();
-    let mut describe = c.describe(hash).unwrap();
+    let mut describe = Message::Describe(c.describe(hash).unwrap());
     let descriptor = loop {
-        let outcomes = exchange(
-            &mut d,
-            &mut c,
-            &Message::Describe(describe),
-            STRANGER,
-            0,
-            48,
-            &mut buf,
-        );
+        let outcomes = exchange(&mut d, &mut c, &describe, STRANGER, 0, 48, &mut buf);
         match &outcomes[0] {
-            Outcome::DescriptorNeeds { offset } => describe = Describe { offset: *offset },
+            Outcome::DescriptorNeeds { next } => describe = *next,
             Outcome::DescriptorReady(desc) => break desc.clone(),
             other => panic!("{name}: {other:?}"),
         }

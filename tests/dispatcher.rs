@@ -46,13 +46,16 @@ fn with_appliance(test: impl FnOnce(&mut Appliance<'_>)) -> [usize; 5] {
     );
     let mut identify = Store::new(Kind::Plain, &[(0, Value::U16(0))]);
     let mut lamp = [
-        Instance::new(&catalog::identify::CAPABILITY, &mut identify),
-        Instance::new(&on_off::CAPABILITY, &mut light),
-        Instance::new(&level_control::CAPABILITY, &mut level),
+        Instance::new(&catalog::identify::CAPABILITY, &mut identify).with_all_optional(),
+        Instance::new(&on_off::CAPABILITY, &mut light).with_all_optional(),
+        Instance::new(&level_control::CAPABILITY, &mut level).with_all_optional(),
     ];
     let mut wash = [
-        Instance::new(&operational_state::CAPABILITY, &mut washer),
-        Instance::new(&laundry_controls::CAPABILITY, &mut laundry),
+        Instance::new(&operational_state::CAPABILITY, &mut washer)
+            .with_attributes(&[operational_state::PHASE, operational_state::REMAINING])
+            .with_commands(&[operational_state::PAUSE, operational_state::RESUME])
+            .with_events(&[operational_state::CYCLE_COMPLETE]),
+        Instance::new(&laundry_controls::CAPABILITY, &mut laundry).with_all_optional(),
     ];
     let mut endpoints = [
         EndpointEntry::new(1, &LAMP_TYPES, &mut lamp),
@@ -108,13 +111,17 @@ fn describe_in_chunks_rebuilds_the_descriptor() {
         }
         assert_eq!(bytes.len(), d.descriptor_len());
         assert_eq!(descriptor::hash_bytes(&bytes), d.descriptor_hash());
-        let device = descriptor::decode(&bytes).unwrap();
+        let owned = descriptor::OwnedDescriptor::from_vec(bytes.clone()).unwrap();
+        let device = owned.device();
         assert_eq!(device.info.product_name, "Lamp+Washer");
         let ep = device.endpoint(EndpointId(2)).unwrap();
         device_types::WASHER.check(&ep).unwrap();
+        let state = ep.capability(operational_state::ID).unwrap();
+        assert_eq!(state.name, operational_state::CAPABILITY.name);
         assert_eq!(
-            ep.capability(operational_state::ID).unwrap(),
-            operational_state::CAPABILITY
+            state.attributes.len(),
+            operational_state::CAPABILITY.attributes.len() - 1,
+            "every optional attribute but `phase_names` advertised"
         );
         // Past the end.
         let past = call(

@@ -63,6 +63,17 @@ fn descriptors_both_ways() {
             descriptor::hash_bytes(&bytes)
         );
         assert_eq!(v["length"].as_u64().unwrap() as usize, bytes.len());
+        let owned = descriptor::OwnedDescriptor::from_vec(bytes.clone()).unwrap();
+        assert_eq!(
+            owned.expanded_bytes(),
+            &hex_of(&v["expanded"])[..],
+            "{name}: expanded"
+        );
+        assert_eq!(
+            descriptor::decode_device(&hex_of(&v["expanded"])).unwrap(),
+            owned.device(),
+            "{name}: expanded decodes"
+        );
     }
 }
 

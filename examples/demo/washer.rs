@@ -42,14 +42,17 @@ pub const SETUP_CODE: &str = "3141-5926";
 /// The 12-bit discriminator the factory chose for this unit: advertised,
 /// and carried by the onboarding codes (the manual code, its top 6 bits).
 pub const DISCRIMINATOR: u16 = 0xA5C;
+/// The firmware build: a `basic_information` attribute, not a descriptor
+/// field, so every unit of the build has the same descriptor hash.
+pub const FIRMWARE_VERSION: u32 = 10_300;
+/// This unit's serial number (a `basic_information` attribute).
+pub const SERIAL: &str = "WL-42";
 /// What the appliance says it is.
 pub const INFO: DeviceInfo<'static> = DeviceInfo {
     vendor: VendorId(0xFFF1),
     product: 0x2000,
     product_name: "WashLight 2000",
-    serial: "WL-42",
     hardware_version: 1,
-    firmware_version: 10_300,
     min_protocol: 1,
     max_protocol: 1,
 };
@@ -259,6 +262,9 @@ impl Handler for Laundry {
     }
 }
 
+/// The WashLight's dispatcher.
+pub type WashLightDispatcher<'a> = Dispatcher<'a, RamSequenceStore, 4, 512>;
+
 /// Boots the appliance node over `firmware` from `factory`'s flash and
 /// runs `story` with it.
 ///
@@ -269,10 +275,33 @@ pub fn build<A: Address>(
     factory: &Factory,
     story: impl FnOnce(WashLight<'_, A>),
 ) {
+    with_dispatcher(firmware, |dispatcher| {
+        // What the factory wrote: the SPAKE2+ verifier of the printed code
+        // (never the code) and a static X25519 key.
+        let identity = factory.identity();
+        // Small frames, as on a modest radio.
+        let config = ApplianceConfig {
+            max_frame: 256,
+            ..ApplianceConfig::default()
+        };
+        story(Appliance::new(
+            config,
+            os_crypto(),
+            identity,
+            MemoryStore::new(),
+            dispatcher,
+        ));
+    });
+}
+
+/// Registers every endpoint of the WashLight over `firmware` and runs `f`
+/// with the dispatcher serving them.
+pub fn with_dispatcher(firmware: &Firmware, f: impl FnOnce(WashLightDispatcher<'_>)) {
     let info = INFO;
     // The stock handler serves the device information from `info` itself.
-    let mut about =
-        stock::BasicInformation::new(&info, "Example Appliances").expect("short strings");
+    let mut about = stock::BasicInformation::new(&info, "Example Appliances", FIRMWARE_VERSION)
+        .and_then(|about| about.with_serial(SERIAL))
+        .expect("short strings");
     let mut cycle = &firmware.cycle;
     let mut programs = Programs { current: 0 };
     let mut laundry = Laundry {
@@ -285,16 +314,33 @@ pub fn build<A: Address>(
     let mut switch = stock::OnOff::new(&firmware.lamp_on);
     let mut dimmer = stock::Level::new(&firmware.level);
 
-    let mut root = [Instance::new(&basic_information::CAPABILITY, &mut about)];
+    // Each instance names the optional elements it has; the dispatcher
+    // checks that its handler serves every one.
+    let mut root = [
+        Instance::new(&basic_information::CAPABILITY, &mut about).with_attributes(&[
+            basic_information::SERIAL_NUMBER,
+            basic_information::LOCATION,
+            basic_information::LABEL,
+            basic_information::REACHABLE,
+        ]),
+    ];
     let mut washer = [
-        Instance::new(&operational_state::CAPABILITY, &mut cycle),
+        Instance::new(&operational_state::CAPABILITY, &mut cycle)
+            .with_attributes(&[operational_state::PHASE, operational_state::REMAINING])
+            .with_commands(&[operational_state::PAUSE, operational_state::RESUME])
+            .with_events(&[operational_state::CYCLE_COMPLETE]),
         Instance::new(&mode_select::CAPABILITY, &mut programs),
-        Instance::new(&laundry_controls::CAPABILITY, &mut laundry),
+        Instance::new(&laundry_controls::CAPABILITY, &mut laundry)
+            .with_attributes(&[laundry_controls::EXTRA_WATER]),
     ];
     let mut lamp = [
         Instance::new(&identify::CAPABILITY, &mut blink),
         Instance::new(&on_off::CAPABILITY, &mut switch),
-        Instance::new(&level_control::CAPABILITY, &mut dimmer),
+        Instance::new(&level_control::CAPABILITY, &mut dimmer).with_attributes(&[
+            level_control::MIN_LEVEL,
+            level_control::MAX_LEVEL,
+            level_control::ON_LEVEL,
+        ]),
     ];
     let root_types: [DeviceTypeRef; 1] = [device_types::ROOT_NODE.reference()];
     let washer_types: [DeviceTypeRef; 1] = [device_types::WASHER.reference()];
@@ -310,21 +356,6 @@ pub fn build<A: Address>(
     crypto.random_bytes(&mut seed);
     let counter = EventCounter::new(RamSequenceStore::default(), 32);
     let dispatcher = Dispatcher::new(info, &mut endpoints, counter, u32::from_le_bytes(seed))
-        .expect("every endpoint conforms to its device type");
-
-    // What the factory wrote: the SPAKE2+ verifier of the printed code
-    // (never the code) and a static X25519 key.
-    let identity = factory.identity();
-    // Small frames, as on a modest radio: the descriptor comes in chunks.
-    let config = ApplianceConfig {
-        max_frame: 256,
-        ..ApplianceConfig::default()
-    };
-    story(Appliance::new(
-        config,
-        crypto,
-        identity,
-        MemoryStore::new(),
-        dispatcher,
-    ));
+        .expect("every endpoint conforms to its device type and every handler serves what it advertises");
+    f(dispatcher);
 }

@@ -1,7 +1,8 @@
 //! Arbitrary bytes as an encoded descriptor: a typed error, or a descriptor
-//! that can be walked in full, re-encodes to the same bytes' meaning, and
-//! validates arbitrary values against each of its attributes without
-//! panicking. The input is split in two at its first byte: descriptor
+//! that can be walked in full, re-encodes to the same bytes' meaning,
+//! expands from the catalog (or is refused with a typed error), and
+//! validates arbitrary values against each attribute of its expansion
+//! without panicking. The input is split in two at its first byte: descriptor
 //! bytes, then value bytes.
 #![no_main]
 
@@ -18,13 +19,17 @@ fuzz_target!(|data: &[u8]| {
     let Ok(device) = descriptor::decode(desc_bytes) else {
         return;
     };
-    let _ = validate::check_device(&device);
-    for endpoint in device.endpoints.iter() {
-        for capability in endpoint.capabilities.iter() {
-            let _ = validate::check_capability(&capability);
-            for attribute in capability.attributes.iter() {
-                if let Some(v) = &value {
-                    let _ = validate::check_value(&attribute.ty, attribute.nullable, v);
+    let _ = validate::check_compact(&device);
+    if let Ok(owned) = descriptor::OwnedDescriptor::from_vec(desc_bytes.to_vec()) {
+        let expanded = owned.device();
+        let _ = validate::check_device(&expanded);
+        for endpoint in expanded.endpoints.iter() {
+            for capability in endpoint.capabilities.iter() {
+                let _ = validate::check_capability(&capability);
+                for attribute in capability.attributes.iter() {
+                    if let Some(v) = &value {
+                        let _ = validate::check_value(&attribute.ty, attribute.nullable, v);
+                    }
                 }
             }
         }

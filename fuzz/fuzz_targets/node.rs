@@ -57,13 +57,13 @@ fuzz_target!(|data: &[u8]| {
     let mut caps = [
         Instance::new(&identify::CAPABILITY, &mut i),
         Instance::new(&on_off::CAPABILITY, &mut o),
-        Instance::new(&level_control::CAPABILITY, &mut l),
+        Instance::new(&level_control::CAPABILITY, &mut l).with_all_optional(),
     ];
     let types: [DeviceTypeRef; 1] = [device_types::DIMMABLE_LIGHT.reference()];
     let mut endpoints = [EndpointEntry::new(1, &types, &mut caps)];
     let p = InsecureTestCrypto::from_seed([1; 32]);
     let identity = appliance_identity(&p);
-    let info = DeviceInfo::new(0xFFF1, 1, "fuzz lamp", "1");
+    let info = DeviceInfo::new(0xFFF1, 1, "fuzz lamp");
     let Ok(mut lamp) = Appliance::<'_, _, _, RamSequenceStore, u8>::for_device(
         p,
         identity,

@@ -187,7 +187,7 @@ pub fn with_lamp<R>(seed: u32, f: impl FnOnce(&mut Lamp<'_>) -> R) -> R {
     let mut lamp_instances = [
         Instance::new(&identify::CAPABILITY, &mut ident),
         Instance::new(&on_off::CAPABILITY, &mut power),
-        Instance::new(&level_control::CAPABILITY, &mut level),
+        Instance::new(&level_control::CAPABILITY, &mut level).with_all_optional(),
     ];
     let mut endpoints = [
         EndpointEntry::new(0, &ROOT_TYPES, &mut root_instances),

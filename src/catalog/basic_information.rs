@@ -8,15 +8,16 @@ pub const ID: CapabilityId = CapabilityId(0x0001);
 pub const VENDOR_NAME: AttributeId = AttributeId(0);
 /// `product_name` (string, read).
 pub const PRODUCT_NAME: AttributeId = AttributeId(1);
-/// `serial_number` (string, read).
+/// `serial_number` (string, read; optional): the unit's, so not a
+/// descriptor field.
 pub const SERIAL_NUMBER: AttributeId = AttributeId(2);
 /// `firmware_version` (string, read).
 pub const FIRMWARE_VERSION: AttributeId = AttributeId(3);
-/// `location` (string, admin-writable, persisted).
+/// `location` (string, admin-writable, persisted; optional).
 pub const LOCATION: AttributeId = AttributeId(4);
-/// `label` (string, writable, persisted): a user-given name.
+/// `label` (string, writable, persisted; optional): a user-given name.
 pub const LABEL: AttributeId = AttributeId(5);
-/// `reachable` (bool, read, notify).
+/// `reachable` (bool, read, notify; optional).
 pub const REACHABLE: AttributeId = AttributeId(6);
 
 const ATTRIBUTES: [Attribute<'static>; 7] = [
@@ -27,20 +28,25 @@ const ATTRIBUTES: [Attribute<'static>; 7] = [
         "serial_number",
         Type::string(32),
         Access::R,
-    ),
+    )
+    .optional(),
     Attribute::new(
         FIRMWARE_VERSION.0,
         "firmware_version",
         Type::string(32),
         Access::R,
     ),
-    Attribute::new(LOCATION.0, "location", Type::string(2), Access::RWN_ADMIN).persisted(),
-    Attribute::new(LABEL.0, "label", Type::string(32), Access::RWN).persisted(),
-    Attribute::new(REACHABLE.0, "reachable", Type::Bool, Access::RN),
+    Attribute::new(LOCATION.0, "location", Type::string(2), Access::RWN_ADMIN)
+        .persisted()
+        .optional(),
+    Attribute::new(LABEL.0, "label", Type::string(32), Access::RWN)
+        .persisted()
+        .optional(),
+    Attribute::new(REACHABLE.0, "reachable", Type::Bool, Access::RN).optional(),
 ];
 const EVENTS: [EventDesc<'static>; 2] = [
     EventDesc::new(0, "start_up", Priority::Info, &[]),
-    EventDesc::new(1, "shut_down", Priority::Info, &[]),
+    EventDesc::new(1, "shut_down", Priority::Info, &[]).optional(),
 ];
 
 /// The catalog entry.

@@ -8,7 +8,7 @@ pub const ID: CapabilityId = CapabilityId(0x0023);
 pub const SPIN_RPM: AttributeId = AttributeId(0);
 /// `rinses` (u8, 1..=5).
 pub const RINSES: AttributeId = AttributeId(1);
-/// `extra_water` (bool).
+/// `extra_water` (bool; optional).
 pub const EXTRA_WATER: AttributeId = AttributeId(2);
 
 const ATTRIBUTES: [Attribute<'static>; 3] = [
@@ -26,7 +26,9 @@ const ATTRIBUTES: [Attribute<'static>; 3] = [
         Access::RWN,
     )
     .persisted(),
-    Attribute::new(EXTRA_WATER.0, "extra_water", Type::Bool, Access::RWN).persisted(),
+    Attribute::new(EXTRA_WATER.0, "extra_water", Type::Bool, Access::RWN)
+        .persisted()
+        .optional(),
 ];
 
 /// The catalog entry.

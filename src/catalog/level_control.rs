@@ -6,15 +6,15 @@ use super::prelude::*;
 pub const ID: CapabilityId = CapabilityId(0x0005);
 /// `level` (u8 1..=254, nullable while unknown).
 pub const LEVEL: AttributeId = AttributeId(0);
-/// `min_level` (u8, read).
+/// `min_level` (u8, read; optional).
 pub const MIN_LEVEL: AttributeId = AttributeId(1);
-/// `max_level` (u8, read).
+/// `max_level` (u8, read; optional).
 pub const MAX_LEVEL: AttributeId = AttributeId(2);
-/// `on_level` (u8, nullable, persisted): level restored when switched on.
+/// `on_level` (u8, nullable, persisted; optional): level restored when switched on.
 pub const ON_LEVEL: AttributeId = AttributeId(3);
 /// `move_to_level(level, transition_ds?)`.
 pub const MOVE_TO_LEVEL: CommandId = CommandId(0);
-/// `step(up, step_size)`.
+/// `step(up, step_size)` (optional).
 pub const STEP: CommandId = CommandId(1);
 
 const LEVEL_TYPE: Type<'static> = Type::int(Width::U8, 1, 254, Unit::None);
@@ -22,11 +22,12 @@ const ATTRIBUTES: [Attribute<'static>; 4] = [
     Attribute::new(LEVEL.0, "level", LEVEL_TYPE, Access::RWN)
         .nullable()
         .persisted(),
-    Attribute::new(MIN_LEVEL.0, "min_level", LEVEL_TYPE, Access::R),
-    Attribute::new(MAX_LEVEL.0, "max_level", LEVEL_TYPE, Access::R),
+    Attribute::new(MIN_LEVEL.0, "min_level", LEVEL_TYPE, Access::R).optional(),
+    Attribute::new(MAX_LEVEL.0, "max_level", LEVEL_TYPE, Access::R).optional(),
     Attribute::new(ON_LEVEL.0, "on_level", LEVEL_TYPE, Access::RWN)
         .nullable()
-        .persisted(),
+        .persisted()
+        .optional(),
 ];
 const MOVE_PARAMS: [FieldDesc<'static>; 2] = [
     FieldDesc::new(0, "level", LEVEL_TYPE),
@@ -43,7 +44,7 @@ const STEP_PARAMS: [FieldDesc<'static>; 2] = [
 ];
 const COMMANDS: [Command<'static>; 2] = [
     Command::new(MOVE_TO_LEVEL.0, "move_to_level", &MOVE_PARAMS),
-    Command::new(STEP.0, "step", &STEP_PARAMS),
+    Command::new(STEP.0, "step", &STEP_PARAMS).optional(),
 ];
 
 /// The catalog entry.

@@ -8,11 +8,11 @@ use super::prelude::*;
 pub const ID: CapabilityId = CapabilityId(0x0020);
 /// `state` (enum: stopped, running, paused, error, finished).
 pub const STATE: AttributeId = AttributeId(0);
-/// `phase` (u8 index into `phase_names`, nullable).
+/// `phase` (u8 index into `phase_names`, nullable; optional).
 pub const PHASE: AttributeId = AttributeId(1);
-/// `phase_names` (list of strings, read).
+/// `phase_names` (list of strings, read; optional).
 pub const PHASE_NAMES: AttributeId = AttributeId(2);
-/// `remaining_s` (u32 seconds, nullable).
+/// `remaining_s` (u32 seconds, nullable; optional).
 pub const REMAINING: AttributeId = AttributeId(3);
 /// `error_code` (u16, 0 = none).
 pub const ERROR_CODE: AttributeId = AttributeId(4);
@@ -20,11 +20,11 @@ pub const ERROR_CODE: AttributeId = AttributeId(4);
 pub const STOP: CommandId = CommandId(0);
 /// `start()`.
 pub const START: CommandId = CommandId(1);
-/// `pause()`.
+/// `pause()` (optional).
 pub const PAUSE: CommandId = CommandId(2);
-/// `resume()`.
+/// `resume()` (optional).
 pub const RESUME: CommandId = CommandId(3);
-/// `cycle_complete(total_s)`.
+/// `cycle_complete(total_s)` (optional).
 pub const CYCLE_COMPLETE: EventId = EventId(0);
 /// `operational_error(code)`.
 pub const OPERATIONAL_ERROR: EventId = EventId(1);
@@ -55,7 +55,8 @@ const ATTRIBUTES: [Attribute<'static>; 5] = [
         Type::int(Width::U8, 0, 31, Unit::None),
         Access::RN,
     )
-    .nullable(),
+    .nullable()
+    .optional(),
     Attribute::new(
         PHASE_NAMES.0,
         "phase_names",
@@ -64,14 +65,16 @@ const ATTRIBUTES: [Attribute<'static>; 5] = [
             max_items: 32,
         },
         Access::R,
-    ),
+    )
+    .optional(),
     Attribute::new(
         REMAINING.0,
         "remaining_s",
         Type::int(Width::U32, 0, 604_800, Unit::Second),
         Access::RN,
     )
-    .nullable(),
+    .nullable()
+    .optional(),
     Attribute::new(
         ERROR_CODE.0,
         "error_code",
@@ -85,8 +88,12 @@ const STATE_REPLY: [FieldDesc<'static>; 1] =
 const COMMANDS: [Command<'static>; 4] = [
     Command::new(STOP.0, "stop", &[]).responds(&STATE_REPLY),
     Command::new(START.0, "start", &[]).responds(&STATE_REPLY),
-    Command::new(PAUSE.0, "pause", &[]).responds(&STATE_REPLY),
-    Command::new(RESUME.0, "resume", &[]).responds(&STATE_REPLY),
+    Command::new(PAUSE.0, "pause", &[])
+        .responds(&STATE_REPLY)
+        .optional(),
+    Command::new(RESUME.0, "resume", &[])
+        .responds(&STATE_REPLY)
+        .optional(),
 ];
 const COMPLETE: [FieldDesc<'static>; 1] = [FieldDesc::new(
     0,
@@ -104,7 +111,8 @@ const EVENTS: [EventDesc<'static>; 2] = [
         "cycle_complete",
         Priority::Info,
         &COMPLETE,
-    ),
+    )
+    .optional(),
     EventDesc::new(
         OPERATIONAL_ERROR.0,
         "operational_error",

@@ -25,20 +25,25 @@
 //! with. The encoding and hash are specified byte by byte in
 //! `spec/INTERACTION.md`.
 
+pub(crate) mod compact;
 mod decode;
 pub mod encode;
 pub mod hash;
 mod types;
 pub mod validate;
 
+pub use compact::{
+    CapabilityEntry, CatalogRef, Compact, CompactEndpoint, Element, Expanded, Present,
+    catalog_entry,
+};
 #[cfg(feature = "alloc")]
-pub use decode::OwnedDescriptor;
-pub use decode::decode;
+pub use decode::{Definition, MAX_EXPANDED_LEN, OwnedDescriptor};
+pub use decode::{decode, decode_capability, decode_device};
 pub use encode::{encode, encode_range, encoded_len};
 pub use hash::{hash_bytes, hash_of};
 pub use types::{
-    Access, Attribute, Capability, Command, Device, DeviceInfo, DeviceTypeRef, Elem, Endpoint,
-    EventDesc, FieldDesc, IntType, MAX_NAME, Named, Type, Unit, Width,
+    Access, Attribute, Capability, Command, Conformance, Device, DeviceInfo, DeviceTypeRef, Elem,
+    Endpoint, EventDesc, FieldDesc, IntType, MAX_NAME, Named, Type, Unit, Width,
 };
 
 use crate::message::{Seq, Status, VendorId};
@@ -153,6 +158,45 @@ pub enum DescriptorError {
         /// The first required capability missing.
         capability: crate::message::CapabilityId,
     },
+    /// A catalog reference names an element that is not an optional
+    /// element of the capability (mandatory, feature-conditioned or
+    /// unknown).
+    #[error("capability {:#06x}: {element} is not optional", capability.0)]
+    NotOptional {
+        /// The capability.
+        capability: crate::message::CapabilityId,
+        /// The element named.
+        element: Element,
+    },
+    /// A capability instance advertises an element its handler does not
+    /// serve (a local configuration error, found when the dispatcher is
+    /// built).
+    #[error(
+        "endpoint {endpoint} capability {:#06x} advertises {element} but its handler does not serve it",
+        capability.0
+    )]
+    NotServed {
+        /// The endpoint.
+        endpoint: u16,
+        /// The capability.
+        capability: crate::message::CapabilityId,
+        /// The element advertised.
+        element: Element,
+    },
+    /// A descriptor references a catalog entry this build does not have:
+    /// fetch its definition with `DescribeCapability`.
+    #[error(
+        "endpoint {endpoint}: capability {:#06x} revision {revision} is not in the catalog",
+        capability.0
+    )]
+    UnknownCatalogEntry {
+        /// The endpoint.
+        endpoint: u16,
+        /// The capability.
+        capability: crate::message::CapabilityId,
+        /// The revision referenced.
+        revision: u16,
+    },
 }
 
 impl DescriptorError {
@@ -161,7 +205,11 @@ impl DescriptorError {
         use DescriptorError as E;
         match self {
             E::Malformed | E::HashMismatch => Status::INVALID_MESSAGE,
-            E::Invalid { .. } | E::MissingCapability { .. } => Status::FAILURE,
+            E::Invalid { .. }
+            | E::MissingCapability { .. }
+            | E::NotOptional { .. }
+            | E::NotServed { .. } => Status::FAILURE,
+            E::UnknownCatalogEntry { .. } => Status::UNSUPPORTED_CAPABILITY,
             E::BufferTooSmall { .. } => Status::RESOURCE_EXHAUSTED,
             E::UnknownEndpoint => Status::UNSUPPORTED_ENDPOINT,
             E::UnknownCapability => Status::UNSUPPORTED_CAPABILITY,
@@ -199,12 +247,18 @@ impl Device<'_> {
             vendor: VendorId(0),
             product: 0,
             product_name: "",
-            serial: "",
             hardware_version: 0,
-            firmware_version: 0,
             min_protocol: 1,
             max_protocol: 1,
         },
+        endpoints: Seq::empty(),
+    };
+}
+
+impl Compact<'_> {
+    /// A descriptor with no endpoints and empty identity.
+    pub const EMPTY: Compact<'static> = Compact {
+        info: Device::EMPTY.info,
         endpoints: Seq::empty(),
     };
 }

@@ -44,13 +44,37 @@ static DEVICE: Device<'static> = Device {
         vendor: VendorId(0xFFF1),
         product: 7,
         product_name: "T",
-        serial: "S1",
         hardware_version: 1,
-        firmware_version: 0x0100,
         min_protocol: 1,
         max_protocol: 1,
     },
     endpoints: Seq::from_slice(&ENDPOINTS),
+};
+
+const VENDOR_CAP: Capability<'static> =
+    Capability::new(0xFFF1_0042, "test", 1, &ATTRS, &COMMANDS, &EVENTS);
+const LEVEL_PRESENT: Present = Present {
+    attributes: 1 << crate::catalog::level_control::ON_LEVEL.0,
+    commands: 0,
+    events: 0,
+};
+const ENTRIES: [CapabilityEntry<'static>; 3] = [
+    CapabilityEntry::Standard(
+        Expanded::new(&crate::catalog::on_off::CAPABILITY, Present::NONE).reference(),
+    ),
+    CapabilityEntry::Standard(
+        Expanded::new(&crate::catalog::level_control::CAPABILITY, LEVEL_PRESENT).reference(),
+    ),
+    CapabilityEntry::Vendor(VENDOR_CAP),
+];
+const COMPACT_ENDPOINTS: [CompactEndpoint<'static>; 1] = [CompactEndpoint {
+    id: EndpointId(1),
+    device_types: Seq::from_slice(&TYPES),
+    capabilities: Seq::from_slice(&ENTRIES),
+}];
+static COMPACT: Compact<'static> = Compact {
+    info: DEVICE.info,
+    endpoints: Seq::from_slice(&COMPACT_ENDPOINTS),
 };
 
 #[test]
@@ -77,7 +101,7 @@ fn encode_decode_round_trip_and_windows() {
     let mut buf = [0u8; 512];
     let n = encode(&DEVICE, &mut buf).unwrap();
     assert_eq!(encoded_len(&DEVICE), n);
-    let back = decode(&buf[..n]).unwrap();
+    let back = decode_device(&buf[..n]).unwrap();
     assert_eq!(back, DEVICE);
     let cap = back.capability(EndpointId(1), CapabilityId(0x42)).unwrap();
     assert_eq!(cap.attribute(AttributeId(2)).unwrap().name, "mode");
@@ -102,15 +126,31 @@ fn truncated_or_corrupt_descriptors_are_rejected() {
     let mut buf = [0u8; 512];
     let n = encode(&DEVICE, &mut buf).unwrap();
     for cut in 0..n {
-        assert!(decode(&buf[..cut]).is_err(), "cut at {cut}");
+        assert!(decode_device(&buf[..cut]).is_err(), "cut at {cut}");
     }
     let mut long = buf;
     long[n] = 0;
-    assert_eq!(decode(&long[..n + 1]), Err(DescriptorError::Malformed));
+    assert_eq!(
+        decode_device(&long[..n + 1]),
+        Err(DescriptorError::Malformed)
+    );
     for i in 0..n {
         let mut bad = buf;
         bad[i] ^= 0xFF;
-        let _ = decode(&bad[..n]); // must not panic
+        let _ = decode_device(&bad[..n]); // must not panic
+    }
+    let n = encode(&COMPACT, &mut buf).unwrap();
+    for cut in 0..n {
+        assert!(decode(&buf[..cut]).is_err(), "cut at {cut}");
+    }
+    for i in 0..n {
+        let mut bad = buf;
+        bad[i] ^= 0xFF;
+        if let Ok(compact) = decode(&bad[..n]) {
+            // Expanding what decodes must not panic either.
+            let _ = OwnedDescriptor::from_vec(bad[..n].to_vec());
+            let _ = compact.endpoints.iter().count();
+        }
     }
 }
 
@@ -251,15 +291,143 @@ fn invoke_validation() {
 
 #[cfg(feature = "alloc")]
 #[test]
-fn owned_descriptor() {
-    let bytes = encode::encode_to_vec(&DEVICE);
+fn owned_descriptor_expands_catalog_references() {
+    use crate::catalog::{level_control, on_off};
+    let bytes = encode::encode_to_vec(&COMPACT);
     let hash = hash_bytes(&bytes);
     let owned = OwnedDescriptor::from_vec_with_hash(bytes.clone(), &hash).unwrap();
-    assert_eq!(owned.device(), DEVICE);
     assert_eq!(owned.hash(), hash);
+    assert_eq!(owned.as_bytes(), &bytes[..]);
+    assert_eq!(owned.compact(), COMPACT);
+    let device = owned.device();
+    let ep = device.endpoint(EndpointId(1)).unwrap();
+    fn names<'a>(c: Capability<'a>) -> std::vec::Vec<&'a str> {
+        c.attributes.iter().map(|a| a.name).collect()
+    }
+    assert_eq!(names(ep.capability(on_off::ID).unwrap()), ["on"]);
+    // Mandatory `level` and the one optional attribute named present.
+    let level = ep.capability(level_control::ID).unwrap();
+    assert_eq!(names(level), ["level", "on_level"]);
+    assert_eq!(level.commands.len(), 1, "`step` is optional and absent");
+    assert_eq!(level.name, "level_control");
+    // The vendor capability travels, and expands, in full.
+    let vendor = ep.capability(VENDOR_CAP.id).unwrap();
+    assert_eq!(vendor, VENDOR_CAP);
     let wrong = crate::message::Fixed([0; 16]);
     assert_eq!(
         OwnedDescriptor::from_vec_with_hash(bytes, &wrong),
         Err(DescriptorError::HashMismatch)
     );
+}
+
+#[cfg(feature = "alloc")]
+#[test]
+fn an_unknown_revision_needs_its_definition() {
+    use crate::catalog::on_off;
+    let newer = [CapabilityEntry::Standard(CatalogRef {
+        id: on_off::ID,
+        revision: 9,
+        features: 0,
+        present: Present::NONE,
+    })];
+    let endpoints = [CompactEndpoint {
+        id: EndpointId(1),
+        device_types: Seq::empty(),
+        capabilities: Seq::from_slice(&newer),
+    }];
+    let compact = Compact {
+        info: COMPACT.info,
+        endpoints: Seq::from_slice(&endpoints),
+    };
+    let bytes = encode::encode_to_vec(&compact);
+    let hash = hash_bytes(&bytes);
+    assert_eq!(
+        OwnedDescriptor::from_vec(bytes.clone()),
+        Err(DescriptorError::UnknownCatalogEntry {
+            endpoint: 1,
+            capability: on_off::ID,
+            revision: 9
+        })
+    );
+    // The definition the appliance serves for it.
+    let mut future = on_off::CAPABILITY;
+    future.revision = 9;
+    let definition = Definition {
+        endpoint: EndpointId(1),
+        bytes: encode::encode_to_vec(&Expanded::new(&future, Present::NONE)),
+    };
+    let owned =
+        OwnedDescriptor::from_parts(bytes.clone(), &hash, core::slice::from_ref(&definition))
+            .unwrap();
+    let cap = owned
+        .device()
+        .capability(EndpointId(1), on_off::ID)
+        .unwrap();
+    assert_eq!((cap.revision, cap.name), (9, "on_off"));
+    // A definition of another revision does not stand in for it.
+    let stale = Definition {
+        bytes: encode::encode_to_vec(&Expanded::new(&on_off::CAPABILITY, Present::NONE)),
+        ..definition
+    };
+    assert!(OwnedDescriptor::from_parts(bytes, &hash, &[stale]).is_err());
+}
+
+#[cfg(feature = "alloc")]
+#[test]
+fn references_name_only_optional_elements_and_only_vendors_travel_in_full() {
+    use crate::catalog::{level_control, on_off};
+    let mandatory = Present {
+        attributes: 1 << level_control::LEVEL.0,
+        ..Present::NONE
+    };
+    let bad = [CapabilityEntry::Standard(
+        Expanded::new(&level_control::CAPABILITY, mandatory).reference(),
+    )];
+    let endpoints = [CompactEndpoint {
+        id: EndpointId(1),
+        device_types: Seq::empty(),
+        capabilities: Seq::from_slice(&bad),
+    }];
+    let compact = Compact {
+        info: COMPACT.info,
+        endpoints: Seq::from_slice(&endpoints),
+    };
+    assert_eq!(
+        OwnedDescriptor::from_vec(encode::encode_to_vec(&compact)),
+        Err(DescriptorError::NotOptional {
+            capability: level_control::ID,
+            element: Element::Attribute(level_control::LEVEL),
+        })
+    );
+    let full = [CapabilityEntry::Vendor(on_off::CAPABILITY)];
+    let endpoints = [CompactEndpoint {
+        capabilities: Seq::from_slice(&full),
+        ..endpoints[0]
+    }];
+    let compact = Compact {
+        info: COMPACT.info,
+        endpoints: Seq::from_slice(&endpoints),
+    };
+    assert!(matches!(
+        decode(&encode::encode_to_vec(&compact)),
+        Err(DescriptorError::Invalid { .. })
+    ));
+}
+
+#[test]
+fn golden_catalog_reference() {
+    let r = CapabilityEntry::Standard(CatalogRef {
+        id: CapabilityId(5),
+        revision: 1,
+        features: 0,
+        present: Present {
+            attributes: 0b1000,
+            commands: 0,
+            events: 0,
+        },
+    });
+    let mut buf = [0u8; 16];
+    let n = encode(&r, &mut buf).unwrap();
+    // Standard, id 5, revision 1, features 0, attributes {3}, no commands or events.
+    assert_eq!(&buf[..n], &[0, 5, 1, 0, 8, 0, 0]);
 }

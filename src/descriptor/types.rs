@@ -25,7 +25,10 @@ pub struct Device<'a> {
     pub endpoints: Seq<'a, Endpoint<'a>>,
 }
 
-/// A device's identity and versions.
+/// A device's identity and versions: what every unit of one model and
+/// firmware build shares. The unit's serial number and the firmware version
+/// are `basic_information` attributes, not descriptor fields, so every unit
+/// of a build has the same descriptor hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct DeviceInfo<'a> {
@@ -35,12 +38,8 @@ pub struct DeviceInfo<'a> {
     pub product: u16,
     /// The product's name (at most [`MAX_NAME`] bytes).
     pub product_name: &'a str,
-    /// The unit's serial number (at most [`MAX_NAME`] bytes).
-    pub serial: &'a str,
     /// Hardware revision.
     pub hardware_version: u16,
-    /// Firmware version, increasing with every release.
-    pub firmware_version: u32,
     /// Oldest protocol version the device speaks.
     pub min_protocol: u8,
     /// Newest protocol version the device speaks.
@@ -48,30 +47,28 @@ pub struct DeviceInfo<'a> {
 }
 
 impl<'a> DeviceInfo<'a> {
-    /// A device of `vendor`'s `product`, hardware and firmware version 1,
-    /// speaking protocol version 1 only; set the other fields by name.
+    /// A device of `vendor`'s `product`, hardware version 1, speaking
+    /// protocol version 1 only; set the other fields by name.
     ///
     /// ```
     /// use applink::descriptor::DeviceInfo;
     ///
-    /// let info = DeviceInfo { firmware_version: 7, ..DeviceInfo::new(0xFFF1, 1, "lamp", "0001") };
-    /// assert_eq!((info.vendor.0, info.firmware_version, info.max_protocol), (0xFFF1, 7, 1));
+    /// let info = DeviceInfo { hardware_version: 3, ..DeviceInfo::new(0xFFF1, 1, "lamp") };
+    /// assert_eq!((info.vendor.0, info.hardware_version, info.max_protocol), (0xFFF1, 3, 1));
     /// ```
-    pub const fn new(vendor: u16, product: u16, product_name: &'a str, serial: &'a str) -> Self {
+    pub const fn new(vendor: u16, product: u16, product_name: &'a str) -> Self {
         DeviceInfo {
             vendor: VendorId(vendor),
             product,
             product_name,
-            serial,
             hardware_version: 1,
-            firmware_version: 1,
             min_protocol: 1,
             max_protocol: 1,
         }
     }
 }
 
-/// Longest product name, serial number or name key, in bytes.
+/// Longest product name or name key, in bytes.
 pub const MAX_NAME: usize = 64;
 
 /// One functional unit of a device.
@@ -138,6 +135,10 @@ pub struct Attribute<'a> {
     pub nullable: bool,
     /// Survives a reboot.
     pub persisted: bool,
+    /// Whether a standard capability's instance must have it (catalog
+    /// only: not encoded, [`Conformance::Mandatory`] when decoded).
+    #[serde(skip)]
+    pub conformance: Conformance,
 }
 
 /// A command: typed parameters and response fields.
@@ -158,6 +159,10 @@ pub struct Command<'a> {
     pub timed: bool,
     /// Only an admin controller may invoke it.
     pub admin: bool,
+    /// Whether a standard capability's instance must have it (catalog
+    /// only: not encoded).
+    #[serde(skip)]
+    pub conformance: Conformance,
 }
 
 /// An event the capability emits.
@@ -173,6 +178,38 @@ pub struct EventDesc<'a> {
     /// Its fields.
     #[serde(borrow)]
     pub fields: Seq<'a, FieldDesc<'a>>,
+    /// Whether a standard capability's instance must have it (catalog
+    /// only: not encoded).
+    #[serde(skip)]
+    pub conformance: Conformance,
+}
+
+/// Whether an instance of a standard capability has an attribute, command
+/// or event: the catalog says so per element (`spec/CATALOG.md`), and a
+/// descriptor's [`CatalogRef`](super::CatalogRef) names the optional ones
+/// present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Conformance {
+    /// Every instance has it.
+    #[default]
+    Mandatory,
+    /// An instance has it when its descriptor entry says so.
+    Optional,
+    /// An instance has it exactly when it implements this feature bit.
+    Feature(u8),
+}
+
+impl Conformance {
+    /// Whether an instance implementing `features`, with the optional
+    /// elements whose ids are set in `optional`, has the element `id`.
+    pub const fn present(self, id: u16, features: u32, optional: u64) -> bool {
+        match self {
+            Conformance::Mandatory => true,
+            Conformance::Optional => id < 64 && optional & (1 << id) != 0,
+            Conformance::Feature(bit) => bit < 32 && features & (1 << bit) != 0,
+        }
+    }
 }
 
 /// A field of a command's parameters, its response, or an event.
@@ -518,6 +555,7 @@ impl<'a> Attribute<'a> {
             access,
             nullable: false,
             persisted: false,
+            conformance: Conformance::Mandatory,
         }
     }
 
@@ -530,6 +568,18 @@ impl<'a> Attribute<'a> {
     /// The same attribute, persisted.
     pub const fn persisted(mut self) -> Attribute<'a> {
         self.persisted = true;
+        self
+    }
+
+    /// The same attribute, optional in its standard capability.
+    pub const fn optional(mut self) -> Attribute<'a> {
+        self.conformance = Conformance::Optional;
+        self
+    }
+
+    /// The same attribute, present exactly when feature bit `bit` is.
+    pub const fn with_feature(mut self, bit: u8) -> Attribute<'a> {
+        self.conformance = Conformance::Feature(bit);
         self
     }
 }
@@ -563,6 +613,7 @@ impl<'a> Command<'a> {
             response: Seq::empty(),
             timed: false,
             admin: false,
+            conformance: Conformance::Mandatory,
         }
     }
 
@@ -583,6 +634,18 @@ impl<'a> Command<'a> {
         self.admin = true;
         self
     }
+
+    /// The same command, optional in its standard capability.
+    pub const fn optional(mut self) -> Command<'a> {
+        self.conformance = Conformance::Optional;
+        self
+    }
+
+    /// The same command, present exactly when feature bit `bit` is.
+    pub const fn with_feature(mut self, bit: u8) -> Command<'a> {
+        self.conformance = Conformance::Feature(bit);
+        self
+    }
 }
 
 impl<'a> EventDesc<'a> {
@@ -598,7 +661,20 @@ impl<'a> EventDesc<'a> {
             name,
             priority,
             fields: Seq::from_slice(fields),
+            conformance: Conformance::Mandatory,
         }
+    }
+
+    /// The same event, optional in its standard capability.
+    pub const fn optional(mut self) -> EventDesc<'a> {
+        self.conformance = Conformance::Optional;
+        self
+    }
+
+    /// The same event, present exactly when feature bit `bit` is.
+    pub const fn with_feature(mut self, bit: u8) -> EventDesc<'a> {
+        self.conformance = Conformance::Feature(bit);
+        self
     }
 }
 

@@ -10,8 +10,10 @@
 
 use crate::message::{Field, Seq, Value};
 
+use super::compact::{CapabilityEntry, Compact, Expanded};
 use super::types::{
-    Attribute, Capability, Command, Device, Elem, FieldDesc, IntType, MAX_NAME, Named, Type, Width,
+    Attribute, Capability, Command, Device, DeviceInfo, Elem, Endpoint, FieldDesc, IntType,
+    MAX_NAME, Named, Type, Width,
 };
 use super::{DescriptorError as E, Privilege};
 
@@ -307,29 +309,73 @@ pub fn check_capability(cap: &Capability<'_>) -> Result<(), E> {
     Ok(())
 }
 
-/// Checks a whole descriptor: names within [`MAX_NAME`], every id list
-/// strictly increasing, every type coherent.
-pub fn check_device(device: &Device<'_>) -> Result<(), E> {
-    check_name(device.info.product_name)?;
-    check_name(device.info.serial)?;
-    if device.info.min_protocol > device.info.max_protocol {
+fn check_info(info: &DeviceInfo<'_>) -> Result<(), E> {
+    check_name(info.product_name)?;
+    if info.min_protocol > info.max_protocol {
         return Err(invalid("protocol version range empty"));
     }
+    Ok(())
+}
+
+fn check_endpoint_ids(ids: impl Iterator<Item = crate::message::EndpointId>) -> Result<(), E> {
+    let mut reserved = false;
     increasing(
-        device.endpoints.iter().map(|e| e.id),
+        ids.inspect(|id| reserved |= id.0 == 0xFFFF),
         "endpoint ids not increasing",
     )?;
-    for ep in device.endpoints.iter() {
-        if ep.id.0 == 0xFFFF {
-            return Err(invalid("reserved endpoint id"));
-        }
+    if reserved {
+        return Err(invalid("reserved endpoint id"));
+    }
+    Ok(())
+}
+
+/// Checks an expanded descriptor: names within [`MAX_NAME`], every id list
+/// strictly increasing, every type coherent.
+pub fn check_device(device: &Device<'_>) -> Result<(), E> {
+    check_info(&device.info)?;
+    check_endpoint_ids(device.endpoints.iter().map(|e| e.id))?;
+    device.endpoints.iter().try_for_each(|ep: Endpoint<'_>| {
         increasing(
             ep.capabilities.iter().map(|c| c.id),
             "capability ids not increasing",
         )?;
         ep.capabilities
             .iter()
-            .try_for_each(|c| check_capability(&c))?;
+            .try_for_each(|c| check_capability(&c))
+    })
+}
+
+/// Checks a descriptor as it travels (section 2.2 of
+/// `spec/INTERACTION.md`): the rules of [`check_device`], a standard id on
+/// every catalog reference and a vendor id on every capability in full.
+/// Whether a reference names a known catalog entry, and only optional
+/// elements of it, is checked when it is expanded ([`check_reference`]).
+pub fn check_compact(device: &Compact<'_>) -> Result<(), E> {
+    check_info(&device.info)?;
+    check_endpoint_ids(device.endpoints.iter().map(|e| e.id))?;
+    for ep in device.endpoints.iter() {
+        increasing(
+            ep.capabilities.iter().map(|c| c.id()),
+            "capability ids not increasing",
+        )?;
+        for entry in ep.capabilities.iter() {
+            match entry {
+                CapabilityEntry::Standard(r) if !r.id.is_standard() => {
+                    return Err(invalid("catalog reference to a vendor id"));
+                }
+                CapabilityEntry::Vendor(c) if c.id.is_standard() || c.id.0 == 0 => {
+                    return Err(invalid("standard capability sent in full"));
+                }
+                CapabilityEntry::Vendor(c) => check_capability(&c)?,
+                CapabilityEntry::Standard(_) => {}
+            }
+        }
     }
     Ok(())
+}
+
+/// Checks an instance of a catalog entry: only the entry's optional
+/// elements are named present.
+pub fn check_reference(instance: &Expanded<'_, '_>) -> Result<(), E> {
+    instance.check()
 }

@@ -7,10 +7,10 @@ use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
-use crate::descriptor::{DescriptorError, OwnedDescriptor};
+use crate::descriptor::{Definition, DescriptorError, OwnedDescriptor};
 use crate::message::{
-    CapabilityId, Describe, DescriptorHash, EndpointId, Event, Field, Message, Record, Report, Seq,
-    Status, SubscribeReply,
+    CapabilityId, Describe, DescribeCapability, DescriptorHash, EndpointId, Event, Field, Message,
+    Record, Report, Seq, Status, SubscribeReply,
 };
 use crate::time::{Duration, Instant};
 
@@ -32,11 +32,17 @@ enum Expect {
     Admin,
 }
 
-/// A descriptor being fetched in chunks.
+/// A descriptor being fetched in chunks, then the definitions of the
+/// catalog references it has that this build's catalog lacks.
 #[derive(Debug)]
 struct Fetch {
     hash: DescriptorHash,
     bytes: Vec<u8>,
+    /// Definitions fetched so far.
+    definitions: Vec<Definition>,
+    /// The capability whose definition is being fetched, and its bytes so
+    /// far.
+    definition: Option<(CapabilityId, Definition)>,
 }
 
 /// A subscription the controller holds.
@@ -55,10 +61,12 @@ pub struct Tracked {
 /// The outcome of a reply to one of this controller's requests.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome<'r> {
-    /// The descriptor is incomplete: send `Describe { offset }` next.
+    /// The descriptor is incomplete: send `next` (a `Describe` from where
+    /// the descriptor continues, or a `DescribeCapability` for a catalog
+    /// reference this build cannot expand).
     DescriptorNeeds {
-        /// Where to continue.
-        offset: u32,
+        /// The request to send next.
+        next: Message<'static>,
     },
     /// The descriptor is complete, checked against its hash, and cached.
     DescriptorReady(Arc<OwnedDescriptor>),
@@ -150,6 +158,8 @@ impl Controller {
         self.fetch = Some(Fetch {
             hash,
             bytes: Vec::new(),
+            definitions: Vec::new(),
+            definition: None,
         });
         Ok(Describe { offset: 0 })
     }
@@ -158,7 +168,7 @@ impl Controller {
     /// (for the frame header). Only interaction requests are accepted.
     pub fn start(&mut self, request: &Message<'_>) -> Result<u16, InteractionError> {
         let expect = match request {
-            Message::Describe(_) => Expect::Descriptor,
+            Message::Describe(_) | Message::DescribeCapability(_) => Expect::Descriptor,
             Message::Read(_) => Expect::Read,
             Message::Write(_) => Expect::Write,
             Message::Invoke(_) => Expect::Invoke,
@@ -268,28 +278,83 @@ impl Controller {
             .fetch
             .as_mut()
             .ok_or(InteractionError::UnexpectedReply)?;
+        // Definitions count against the same limit as the descriptor.
+        let fetched: usize = fetch.definitions.iter().map(|d| d.bytes.len()).sum();
+        let (target, done) = match fetch.definition.as_mut() {
+            Some((_, d)) => (&mut d.bytes, fetched + fetch.bytes.len()),
+            None => (&mut fetch.bytes, 0),
+        };
         if chunk.hash != fetch.hash
-            || chunk.offset as usize != fetch.bytes.len()
-            || chunk.total_len > MAX_DESCRIPTOR_LEN
+            || chunk.offset as usize != target.len()
+            || done + chunk.total_len as usize > MAX_DESCRIPTOR_LEN as usize
             || chunk.offset as usize + chunk.data.0.len() > chunk.total_len as usize
         {
             self.fetch = None;
             return Err(DescriptorError::Malformed.into());
         }
-        fetch.bytes.extend_from_slice(chunk.data.0);
-        let have = fetch.bytes.len() as u32;
+        target.extend_from_slice(chunk.data.0);
+        let have = target.len() as u32;
         if have < chunk.total_len {
             if chunk.data.0.is_empty() {
                 self.fetch = None;
                 return Err(DescriptorError::Malformed.into());
             }
-            return Ok(Outcome::DescriptorNeeds { offset: have });
+            let next = match &fetch.definition {
+                Some((capability, d)) => Message::DescribeCapability(DescribeCapability {
+                    endpoint: d.endpoint,
+                    capability: *capability,
+                    offset: have,
+                }),
+                None => Message::Describe(Describe { offset: have }),
+            };
+            return Ok(Outcome::DescriptorNeeds { next });
         }
-        let Some(done) = self.fetch.take() else {
+        if let Some((_, d)) = fetch.definition.take() {
+            fetch.definitions.push(d);
+        }
+        self.expand()
+    }
+
+    /// Expands the complete descriptor, or asks for the next definition it
+    /// needs. Each reference is fetched once, so this ends.
+    fn expand(&mut self) -> Result<Outcome<'static>, InteractionError> {
+        let Some(fetch) = self.fetch.as_mut() else {
             return Err(InteractionError::UnexpectedReply);
         };
-        let owned = OwnedDescriptor::from_vec_with_hash(done.bytes, &done.hash)?;
-        Ok(Outcome::DescriptorReady(self.insert_descriptor(owned)))
+        let result =
+            OwnedDescriptor::from_parts(fetch.bytes.clone(), &fetch.hash, &fetch.definitions);
+        match result {
+            Ok(owned) => {
+                self.fetch = None;
+                Ok(Outcome::DescriptorReady(self.insert_descriptor(owned)))
+            }
+            Err(DescriptorError::UnknownCatalogEntry {
+                endpoint,
+                capability,
+                ..
+            }) if !fetch.definitions.iter().any(|d| {
+                d.endpoint.0 == endpoint
+                    && crate::descriptor::decode_capability(&d.bytes)
+                        .is_ok_and(|c| c.id == capability)
+            }) =>
+            {
+                let definition = Definition {
+                    endpoint: EndpointId(endpoint),
+                    bytes: Vec::new(),
+                };
+                let next = Message::DescribeCapability(DescribeCapability {
+                    endpoint: definition.endpoint,
+                    capability,
+                    offset: 0,
+                });
+                fetch.definition = Some((capability, definition));
+                Ok(Outcome::DescriptorNeeds { next })
+            }
+            Err(e) => {
+                self.fetch = None;
+                Err(e.into())
+            }
+        }
     }
 
     /// Takes a message the appliance sent unasked (a report or an event).

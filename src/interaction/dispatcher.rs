@@ -3,12 +3,14 @@
 use serde::ser::{Serialize, SerializeTuple, Serializer};
 
 use crate::catalog::device_types;
+use crate::descriptor::compact::EntryOf;
 use crate::descriptor::{
-    self, Access, Capability, DescriptorError, DeviceInfo, DeviceTypeRef, Privilege, validate,
+    self, Access, Attribute, Capability, Command, DescriptorError, DeviceInfo, DeviceTypeRef,
+    Element, EventDesc, Expanded, Present, Privilege, validate,
 };
 use crate::message::{
-    CapabilityId, DescriptorHash, EndpointId, Invoke, InvokeReply, Message, Read, Seq, Status,
-    StatusReport, Write, WriteReply,
+    AttributeId, CapabilityId, CommandId, DescriptorHash, EndpointId, EventId, Invoke, InvokeReply,
+    Message, Read, Seq, Status, StatusReport, Write, WriteReply,
 };
 use crate::time::Instant;
 
@@ -22,27 +24,164 @@ const DESCRIPTOR_TYPE: u32 = 8;
 /// The message type of [`Message::ReadReply`].
 const READ_REPLY_TYPE: u32 = 10;
 
-/// A capability instance: its descriptor entry and the handler behind it,
-/// registered together so they cannot drift apart.
+/// A capability instance: its descriptor entry, the optional elements it
+/// has, and the handler behind it, registered together so they cannot
+/// drift apart.
 pub struct Instance<'a> {
     pub(crate) capability: &'a Capability<'a>,
+    present: Present,
+    /// An element named optional that cannot be (an id beyond 63).
+    stray: Option<Element>,
     pub(crate) handler: &'a mut dyn Handler,
     pub(crate) data_version: u32,
 }
 
 impl<'a> Instance<'a> {
-    /// Registers `handler` as the implementation of `capability`.
+    /// Registers `handler` as the implementation of `capability`, with the
+    /// capability's mandatory elements and those of the feature bits it
+    /// implements; name the optional elements it has with
+    /// [`with_attributes`](Self::with_attributes),
+    /// [`with_commands`](Self::with_commands) and
+    /// [`with_events`](Self::with_events). [`Dispatcher::new`] checks that
+    /// the handler serves every element advertised.
     pub fn new(capability: &'a Capability<'a>, handler: &'a mut dyn Handler) -> Self {
         Instance {
             capability,
+            present: Present::NONE,
+            stray: None,
             handler,
             data_version: 0,
         }
     }
 
-    /// The descriptor entry.
+    fn mark(&mut self, id: u16, element: Element) -> u64 {
+        match 1u64.checked_shl(u32::from(id)) {
+            Some(bit) => bit,
+            None => {
+                self.stray.get_or_insert(element);
+                0
+            }
+        }
+    }
+
+    /// The same instance, also having these optional attributes.
+    pub fn with_attributes(mut self, ids: &[AttributeId]) -> Self {
+        for &id in ids {
+            self.present.attributes |= self.mark(id.0, Element::Attribute(id));
+        }
+        self
+    }
+
+    /// The same instance, also having these optional commands.
+    pub fn with_commands(mut self, ids: &[CommandId]) -> Self {
+        for &id in ids {
+            self.present.commands |= self.mark(id.0, Element::Command(id));
+        }
+        self
+    }
+
+    /// The same instance, also having these optional events.
+    pub fn with_events(mut self, ids: &[EventId]) -> Self {
+        for &id in ids {
+            self.present.events |= self.mark(id.0, Element::Event(id));
+        }
+        self
+    }
+
+    /// The same instance, having the optional elements `present` names.
+    pub fn with_present(mut self, present: Present) -> Self {
+        self.present = present;
+        self
+    }
+
+    /// The same instance, having every optional element of its capability.
+    pub fn with_all_optional(mut self) -> Self {
+        self.present = Present::all_of(self.capability);
+        self
+    }
+
+    /// The descriptor entry (every element the catalog defines).
     pub fn capability(&self) -> &Capability<'a> {
         self.capability
+    }
+
+    /// The capability as this instance has it.
+    pub fn expanded(&self) -> Expanded<'_, 'a> {
+        Expanded::new(self.capability, self.present)
+    }
+
+    /// The attribute `id`, if this instance has it.
+    pub fn attribute(&self, id: AttributeId) -> Option<Attribute<'a>> {
+        self.attributes().find(|a| a.id == id)
+    }
+
+    /// The attributes this instance has, in id order.
+    pub fn attributes(&self) -> impl Iterator<Item = Attribute<'a>> + '_ {
+        let (features, present) = (self.capability.features, self.present.attributes);
+        self.capability
+            .attributes
+            .iter()
+            .filter(move |a| a.conformance.present(a.id.0, features, present))
+    }
+
+    /// The command `id`, if this instance has it.
+    pub fn command(&self, id: CommandId) -> Option<Command<'a>> {
+        let (features, present) = (self.capability.features, self.present.commands);
+        self.capability
+            .commands
+            .iter()
+            .find(|c| c.id == id && c.conformance.present(id.0, features, present))
+    }
+
+    /// The event `id`, if this instance has it.
+    pub fn event(&self, id: EventId) -> Option<EventDesc<'a>> {
+        let (features, present) = (self.capability.features, self.present.events);
+        self.capability
+            .events
+            .iter()
+            .find(|e| e.id == id && e.conformance.present(id.0, features, present))
+    }
+
+    /// Checks the instance's configuration: only optional elements named
+    /// optional, and the handler serving every element advertised.
+    fn check(&self, endpoint: EndpointId) -> Result<(), DescriptorError> {
+        let capability = self.capability.id;
+        if let Some(element) = self.stray {
+            return Err(DescriptorError::NotOptional {
+                capability,
+                element,
+            });
+        }
+        self.expanded().check()?;
+        let (features, present) = (self.capability.features, self.present);
+        let readable = self
+            .attributes()
+            .filter(|a| a.access.contains(Access::READ))
+            .map(|a| Element::Attribute(a.id));
+        let commands = self
+            .capability
+            .commands
+            .iter()
+            .filter(|c| c.conformance.present(c.id.0, features, present.commands))
+            .map(|c| Element::Command(c.id));
+        let events = self
+            .capability
+            .events
+            .iter()
+            .filter(|e| e.conformance.present(e.id.0, features, present.events))
+            .map(|e| Element::Event(e.id));
+        match readable
+            .chain(commands)
+            .chain(events)
+            .find(|&el| !self.handler.serves(el))
+        {
+            Some(element) => Err(DescriptorError::NotServed {
+                endpoint: endpoint.0,
+                capability,
+                element,
+            }),
+            None => Ok(()),
+        }
     }
 
     /// The current data version.
@@ -95,7 +234,7 @@ impl<T: Serialize> Serialize for SliceSeq<'_, T> {
 
 impl Serialize for Instance<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.capability.serialize(s)
+        EntryOf(self.expanded()).serialize(s)
     }
 }
 
@@ -109,8 +248,9 @@ impl Serialize for EndpointEntry<'_> {
     }
 }
 
-/// The registered endpoints seen as a [`Device`](crate::descriptor::Device):
-/// encodes to exactly the bytes of the equivalent `Device` value.
+/// The registered endpoints seen as a [`Compact`](crate::descriptor::Compact)
+/// descriptor: encodes to exactly the bytes of the equivalent `Compact`
+/// value.
 struct View<'x, 'a>(&'x DeviceInfo<'a>, &'x [EndpointEntry<'a>]);
 
 impl Serialize for View<'_, '_> {
@@ -254,6 +394,7 @@ impl<'a, S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'a
                 }
                 prev_cap = Some(inst.capability.id);
                 validate::check_capability(inst.capability)?;
+                inst.check(ep.id)?;
                 inst.data_version = data_version_seed;
             }
             check_device_types(ep)?;
@@ -339,7 +480,19 @@ impl<'a, S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'a
     ) -> Result<(), InteractionError> {
         self.now = now;
         match request {
-            Message::Describe(d) => self.describe(d.offset, buf, emit),
+            Message::Describe(d) => {
+                let view = View(&self.info, self.endpoints);
+                self.describe(&view, self.descriptor_len, d.offset, buf, emit)
+            }
+            Message::DescribeCapability(d) => match self.locate(d.endpoint, d.capability) {
+                Ok((e, i)) => {
+                    let instance = self.endpoints[e].instances[i].expanded();
+                    // A definition is far below 4 GiB.
+                    let len = descriptor::encoded_len(&instance) as u32;
+                    self.describe(&instance, len, d.offset, buf, emit)
+                }
+                Err(err) => send_status(err.status(), buf, emit),
+            },
             Message::Read(r) => self.read(r, peer.privilege, buf, emit),
             Message::Write(w) => match self.write(w, peer.privilege, now) {
                 Ok(data_version) => {
@@ -360,24 +513,34 @@ impl<'a, S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'a
         }
     }
 
-    fn describe(
+    /// Answers with the chunk of `value`'s encoding (`total` bytes) from
+    /// `offset`: the descriptor, or one capability's definition.
+    fn describe<T: Serialize>(
         &self,
+        value: &T,
+        total: u32,
         offset: u32,
         buf: &mut [u8],
         emit: &mut dyn FnMut(&[u8]),
     ) -> Result<(), InteractionError> {
-        if offset > self.descriptor_len {
+        if offset > total {
             return send_status(Status::CONSTRAINT_ERROR, buf, emit);
         }
-        let remaining = (self.descriptor_len - offset) as usize;
+        let remaining = (total - offset) as usize;
         let mut cur = Cursor::new(buf);
         let head = cur
             .put(&DESCRIPTOR_TYPE)
             .and_then(|_| cur.put(&self.hash))
-            .and_then(|_| cur.put(&self.descriptor_len))
+            .and_then(|_| cur.put(&total))
             .and_then(|_| cur.put(&offset));
-        // Room for the data's length prefix (at most 3 bytes below 2 MiB).
-        let room = cur.limit.saturating_sub(cur.pos + 3);
+        // The most data that fits with its own length prefix (a varint of
+        // 1 to 3 bytes below 2 MiB).
+        let avail = cur.limit.saturating_sub(cur.pos);
+        let room = (1..=3)
+            .rev()
+            .map(|prefix| avail.saturating_sub(prefix).min((1 << (7 * prefix)) - 1))
+            .max()
+            .unwrap_or(0);
         if head.is_err() || (room == 0 && remaining > 0) {
             return Err(InteractionError::BufferTooSmall);
         }
@@ -385,7 +548,9 @@ impl<'a, S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'a
         cur.put(&(n as u32))
             .map_err(|_| InteractionError::BufferTooSmall)?;
         let start = cur.pos;
-        let written = self.write_descriptor(offset as usize, &mut cur.buf[start..start + n]);
+        let written =
+            descriptor::encode_range(value, offset as usize, &mut cur.buf[start..start + n])
+                .map_or(0, |(_, n)| n);
         let end = start + written;
         emit(&cur.buf[..end]);
         Ok(())
@@ -445,14 +610,12 @@ impl<'a, S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'a
             return Ok(e);
         };
         let (_, i) = self.locate(r.endpoint, cap)?;
-        let capability = self.endpoints[e].instances[i].capability;
+        let instance = &self.endpoints[e].instances[i];
         for id in r.attributes.iter() {
-            if id == crate::message::AttributeId::REVISION
-                || id == crate::message::AttributeId::FEATURES
-            {
+            if id == AttributeId::REVISION || id == AttributeId::FEATURES {
                 continue;
             }
-            let attr = capability
+            let attr = instance
                 .attribute(id)
                 .ok_or(DescriptorError::UnknownAttribute)?;
             validate::check_read(&attr, privilege)?;
@@ -471,7 +634,6 @@ impl<'a, S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'a
         }
         for (k, av) in w.values.iter().enumerate() {
             let attr = inst
-                .capability
                 .attribute(av.attribute)
                 .ok_or(DescriptorError::UnknownAttribute)?;
             validate::check_write(&attr, privilege, &av.value)?;
@@ -513,7 +675,6 @@ impl<'a, S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'a
             .locate(inv.endpoint, inv.capability)
             .and_then(|(e, i)| {
                 let cmd = self.endpoints[e].instances[i]
-                    .capability
                     .command(inv.command)
                     .ok_or(DescriptorError::UnknownCommand)?;
                 validate::check_invoke(&cmd, privilege, inv.timed_ms, &inv.args)?;
@@ -562,12 +723,11 @@ impl<'a, S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'a
         &mut self,
         endpoint: EndpointId,
         capability: CapabilityId,
-        attribute: crate::message::AttributeId,
+        attribute: AttributeId,
         now: Instant,
     ) -> Result<(), DescriptorError> {
         let (e, i) = self.locate(endpoint, capability)?;
         self.endpoints[e].instances[i]
-            .capability
             .attribute(attribute)
             .ok_or(DescriptorError::UnknownAttribute)?;
         self.now = now;
@@ -599,13 +759,89 @@ mod tests {
         assert_eq!(Message::ReadReply(reply).message_type(), READ_REPLY_TYPE);
     }
 
+    /// Serves every attribute (with a null).
+    struct Anything;
+    impl Handler for Anything {
+        fn read(&self, _: AttributeId) -> Result<crate::message::Value<'_>, Status> {
+            Ok(crate::message::Value::Null)
+        }
+    }
+
     struct Nothing;
     impl Handler for Nothing {}
+
+    /// Builds a dispatcher of one endpoint with `instance`.
+    macro_rules! build_one {
+        ($instance:expr) => {{
+            let mut all = [$instance];
+            let mut endpoints = [EndpointEntry::new(1, &[], &mut all)];
+            let info = crate::descriptor::Device::EMPTY.info;
+            let counter = EventCounter::new(crate::interaction::RamSequenceStore::default(), 16);
+            Dispatcher::<_, 1, 64>::new(info, &mut endpoints, counter, 0).map(|_| ())
+        }};
+    }
+
+    #[test]
+    fn advertised_elements_must_be_optional_and_served() {
+        use crate::catalog::{level_control, operational_state};
+        let (mut a, mut b) = (Anything, Nothing);
+        let cap = &level_control::CAPABILITY;
+        build_one!(Instance::new(cap, &mut a).with_attributes(&[level_control::ON_LEVEL])).unwrap();
+        assert_eq!(
+            build_one!(Instance::new(cap, &mut a).with_attributes(&[level_control::LEVEL])),
+            Err(InteractionError::Descriptor(DescriptorError::NotOptional {
+                capability: level_control::ID,
+                element: Element::Attribute(level_control::LEVEL),
+            }))
+        );
+        assert_eq!(
+            build_one!(Instance::new(cap, &mut a).with_commands(&[CommandId(70)])),
+            Err(InteractionError::Descriptor(DescriptorError::NotOptional {
+                capability: level_control::ID,
+                element: Element::Command(CommandId(70)),
+            }))
+        );
+        let err = build_one!(Instance::new(cap, &mut b)).unwrap_err();
+        assert_eq!(
+            err,
+            InteractionError::Descriptor(DescriptorError::NotServed {
+                endpoint: 1,
+                capability: level_control::ID,
+                element: Element::Attribute(level_control::LEVEL),
+            })
+        );
+        assert_eq!(
+            std::format!("{err}"),
+            "descriptor: endpoint 1 capability 0x0005 advertises attribute 0 but its \
+             handler does not serve it"
+        );
+        // A handler that says it lacks an advertised command.
+        struct NoPause;
+        impl Handler for NoPause {
+            fn read(&self, _: AttributeId) -> Result<crate::message::Value<'_>, Status> {
+                Ok(crate::message::Value::Null)
+            }
+            fn serves(&self, element: Element) -> bool {
+                element != Element::Command(operational_state::PAUSE)
+            }
+        }
+        let mut c = NoPause;
+        let cap = &operational_state::CAPABILITY;
+        build_one!(Instance::new(cap, &mut c)).unwrap();
+        let mut c = NoPause;
+        assert!(matches!(
+            build_one!(Instance::new(cap, &mut c).with_all_optional()),
+            Err(InteractionError::Descriptor(DescriptorError::NotServed {
+                element: Element::Command(operational_state::PAUSE),
+                ..
+            }))
+        ));
+    }
 
     fn build(types: &[DeviceTypeRef], with_level: bool) -> Result<(), InteractionError> {
         use crate::catalog::{identify, level_control, on_off};
         use crate::interaction::RamSequenceStore;
-        let (mut a, mut b, mut c) = (Nothing, Nothing, Nothing);
+        let (mut a, mut b, mut c) = (Anything, Anything, Anything);
         let mut all = [
             Instance::new(&identify::CAPABILITY, &mut a),
             Instance::new(&on_off::CAPABILITY, &mut b),

@@ -38,7 +38,7 @@ pub use dispatcher::{Dispatcher, EndpointEntry, Instance};
 pub use events::{EventCounter, EventLog, RamSequenceStore, SequenceStore};
 pub use subscriptions::{MAX_SUBSCRIBED_ATTRIBUTES, MIN_MAX_INTERVAL_MS, Outgoing};
 
-use crate::descriptor::{DescriptorError, Privilege};
+use crate::descriptor::{DescriptorError, Element, Privilege};
 use crate::message::{AttributeId, CommandId, Field, Seq, Status, Value};
 use crate::time::Instant;
 
@@ -84,6 +84,26 @@ pub trait Handler {
     ) -> Result<(), Status> {
         let _ = (command, args, response, cx);
         Err(Status::UNSUPPORTED_COMMAND)
+    }
+
+    /// Whether this handler serves an element its instance advertises.
+    /// [`Dispatcher::new`] asks for every readable attribute, command and
+    /// event advertised and refuses to build
+    /// ([`DescriptorError::NotServed`]) on a `false`, so a missing
+    /// implementation is found when the node is built, not as an
+    /// `UNSUPPORTED_ATTRIBUTE` at run time.
+    ///
+    /// The default answers for an attribute by reading it (anything but
+    /// `UNSUPPORTED_ATTRIBUTE` counts as served) and `true` for commands
+    /// and events, which it cannot try without running them; a handler
+    /// that implements only some of its capability's commands says which.
+    fn serves(&self, element: Element) -> bool {
+        match element {
+            Element::Attribute(id) => {
+                !matches!(self.read(id), Err(s) if s == Status::UNSUPPORTED_ATTRIBUTE)
+            }
+            Element::Command(_) | Element::Event(_) => true,
+        }
     }
 }
 

@@ -51,9 +51,7 @@
 //!     vendor: VendorId(0xFFF1),
 //!     product: 1,
 //!     product_name: "Desk lamp",
-//!     serial: "SN-0001",
 //!     hardware_version: 1,
-//!     firmware_version: 7,
 //!     min_protocol: 1,
 //!     max_protocol: 1,
 //! };
@@ -67,7 +65,7 @@
 //! let pwm = Cell::new(0u8); // stands for the hardware
 //! let drive = |on: bool| pwm.set(if on { 128 } else { 0 });
 //!
-//! let mut basic = stock::BasicInformation::new(&INFO, "Acme").unwrap();
+//! let mut basic = stock::BasicInformation::new(&INFO, "Acme", 7).unwrap();
 //! let mut identify = stock::Identify::new(&blink);
 //! let mut on_off = stock::OnOff::new(&on).on_change(&drive);
 //! let mut dimmer = stock::Level::new(&level);

@@ -106,9 +106,9 @@ impl<S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'_, S,
         let endpoint = self.endpoint_index(s.endpoint)?;
         if let Some(cap) = s.capability {
             let (e, i) = self.locate(s.endpoint, cap)?;
-            let capability = self.endpoints[e].instances[i].capability;
+            let instance = &self.endpoints[e].instances[i];
             for id in s.attributes.iter() {
-                let attr = capability
+                let attr = instance
                     .attribute(id)
                     .ok_or(DescriptorError::UnknownAttribute)?;
                 validate::check_read(&attr, peer.privilege)?;
@@ -191,7 +191,7 @@ impl<S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'_, S,
         let inst = &self.endpoints[e].instances[i];
         let cap = inst.capability;
         for sub in self.subs.iter_mut().filter(|s| s.endpoint == e) {
-            for attr in cap.attributes.iter() {
+            for attr in inst.attributes() {
                 if !cx.is_changed(attr.id)
                     || !attr.access.contains(Access::NOTIFY)
                     || !sub.covers(cap.id, attr.id)
@@ -316,7 +316,7 @@ impl<S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'_, S,
         }
         sub.tracked.clear();
         for (i, inst) in self.endpoints[sub.endpoint].instances.iter().enumerate() {
-            for attr in inst.capability.attributes.iter() {
+            for attr in inst.attributes() {
                 if !attr.access.contains(Access::NOTIFY) || !sub.covers(inst.capability.id, attr.id)
                 {
                     continue;
@@ -347,7 +347,6 @@ impl<S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'_, S,
     ) -> Result<u64, InteractionError> {
         let (e, i) = self.locate(endpoint, capability)?;
         let desc = self.endpoints[e].instances[i]
-            .capability
             .event(event)
             .ok_or(DescriptorError::UnknownEvent)?;
         validate::check_fields(&desc.fields, &Seq::from_slice(fields))?;

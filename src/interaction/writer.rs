@@ -104,10 +104,10 @@ pub(crate) fn write_records(
             return Ok(false);
         };
         let mut wrote = 0usize;
-        let own = cap.attributes.len();
+        let own = inst.attributes().count();
         while pos.attribute < own + GLOBALS.len() {
             let (id, value) = if pos.attribute < own {
-                let Some(attr) = cap.attributes.iter().nth(pos.attribute) else {
+                let Some(attr) = inst.attributes().nth(pos.attribute) else {
                     break;
                 };
                 let wanted = if explicit {

@@ -17,6 +17,21 @@ pub struct Describe {
     pub offset: u32,
 }
 
+/// Asks for the full definition of one capability instance, from byte
+/// `offset` on: for a catalog reference whose `(id, revision)` the phone's
+/// catalog lacks. Answered with [`DescriptorChunk`]s of the definition (one
+/// `Capability` in full), under the descriptor's hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct DescribeCapability {
+    /// The endpoint.
+    pub endpoint: EndpointId,
+    /// The capability on it.
+    pub capability: CapabilityId,
+    /// Byte offset into the encoded definition.
+    pub offset: u32,
+}
+
 /// One chunk of the encoded descriptor. The phone asks again from
 /// `offset + data.len()` until it has `total_len` bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -48,9 +48,9 @@ pub mod value;
 
 pub use admin::{AdminRequest, PairingAdded, PairingEntry, PairingList};
 pub use data::{
-    AttributeValue, Close, Describe, DescriptorChunk, Event, Invoke, InvokeReply, Ping, Pong,
-    Priority, Read, ReadReply, Record, Report, StatusReport, Subscribe, SubscribeReply,
-    Unsubscribe, Write, WriteReply,
+    AttributeValue, Close, Describe, DescribeCapability, DescriptorChunk, Event, Invoke,
+    InvokeReply, Ping, Pong, Priority, Read, ReadReply, Record, Report, StatusReport, Subscribe,
+    SubscribeReply, Unsubscribe, Write, WriteReply,
 };
 pub use handshake::{
     DescriptorHash, Features, Hello, HelloAccept, HelloReject, HelloReply, Offer, PairChallenge,
@@ -137,10 +137,12 @@ pub enum Message<'a> {
     PairingList(PairingList<'a>),
     /// 27: a phone paired (unsolicited, to admins).
     PairingAdded(PairingAdded),
+    /// 28: asks for one capability's full definition.
+    DescribeCapability(DescribeCapability),
 }
 
 /// Number of message types this implementation knows.
-pub const MESSAGE_TYPES: u32 = 28;
+pub const MESSAGE_TYPES: u32 = 29;
 
 /// The names of the message types, indexed by type.
 pub const MESSAGE_NAMES: [&str; MESSAGE_TYPES as usize] = [
@@ -172,6 +174,7 @@ pub const MESSAGE_NAMES: [&str; MESSAGE_TYPES as usize] = [
     "Admin",
     "PairingList",
     "PairingAdded",
+    "DescribeCapability",
 ];
 
 /// Everything the message layer rejects.
@@ -284,6 +287,7 @@ impl<'a> Message<'a> {
             Message::Admin(_) => 25,
             Message::PairingList(_) => 26,
             Message::PairingAdded(_) => 27,
+            Message::DescribeCapability(_) => 28,
         }
     }
 
@@ -311,8 +315,8 @@ mod tests {
     #[test]
     fn unknown_and_malformed() {
         assert_eq!(
-            Message::from_bytes(&[28]),
-            Err(MessageError::UnknownType(28))
+            Message::from_bytes(&[29]),
+            Err(MessageError::UnknownType(29))
         );
         assert_eq!(
             Message::from_bytes(&[0x80, 0x01]),
@@ -357,9 +361,10 @@ mod tests {
     #[test]
     fn names_match_types() {
         assert_eq!(Message::Ack.name(), "Ack");
-        let last = Message::PairingAdded(PairingAdded {
-            peer: Fixed([0; 32]),
-            admin: false,
+        let last = Message::DescribeCapability(DescribeCapability {
+            endpoint: EndpointId(1),
+            capability: CapabilityId(4),
+            offset: 0,
         });
         assert_eq!(last.message_type() + 1, MESSAGE_TYPES);
         assert_eq!(Message::Ping(Ping { nonce: 0 }).name(), "Ping");

@@ -261,8 +261,8 @@ struct Queued<A, const FRAME: usize> {
 /// let mut caps = [Instance::new(&on_off::CAPABILITY, &mut switch)];
 /// let mut endpoints = [EndpointEntry::new(1, &[], &mut caps)];
 /// let info = DeviceInfo {
-///     vendor: VendorId(0xFFF1), product: 1, product_name: "plug", serial: "1",
-///     hardware_version: 1, firmware_version: 1, min_protocol: 1, max_protocol: 1,
+///     vendor: VendorId(0xFFF1), product: 1, product_name: "plug",
+///     hardware_version: 1, min_protocol: 1, max_protocol: 1,
 /// };
 /// let counter = EventCounter::new(RamSequenceStore::default(), 16);
 /// let dispatcher: Dispatcher<'_, _, 4, 512> = Dispatcher::new(info, &mut endpoints, counter, 1)?;

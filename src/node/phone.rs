@@ -1148,9 +1148,9 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
         }
         let outcome = self.controller.handle_reply(exchange, message, now);
         let result = match (outcome, &mut pending.kind) {
-            (Ok(Outcome::DescriptorNeeds { offset }), Kind::Describe) => {
-                // The next chunk, on a new exchange, under the same id.
-                let next = Message::Describe(Describe { offset });
+            (Ok(Outcome::DescriptorNeeds { next }), Kind::Describe) => {
+                // The next chunk (of the descriptor or of a definition it
+                // references), on a new exchange, under the same id.
                 let mut buf = [0u8; 16];
                 let Ok(body) = next.to_slice(&mut buf) else {
                     return;

@@ -194,9 +194,7 @@ pub fn info(name: &'static str) -> DeviceInfo<'static> {
         vendor: VendorId(0xFFF1),
         product: 0x0042,
         product_name: name,
-        serial: "SN-0001",
         hardware_version: 2,
-        firmware_version: 0x0001_0300,
         min_protocol: 1,
         max_protocol: 1,
     }

@@ -93,16 +93,14 @@ pub fn lamp_at<A: applink::node::Address>(
     let caps = Box::leak(Box::new([
         Instance::new(&identify::CAPABILITY, ident),
         Instance::new(&on_off::CAPABILITY, switch),
-        Instance::new(&level_control::CAPABILITY, level),
+        Instance::new(&level_control::CAPABILITY, level).with_all_optional(),
     ]));
     let endpoints = Box::leak(Box::new([EndpointEntry::new(LAMP.0, &TYPES, caps)]));
     let info = DeviceInfo {
         vendor: VendorId(0xFFF1),
         product: 0x0042,
         product_name: "test lamp",
-        serial: "0042",
         hardware_version: 1,
-        firmware_version: 1,
         min_protocol: 1,
         max_protocol: 1,
     };

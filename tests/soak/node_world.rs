@@ -412,14 +412,14 @@ pub fn run(seed: u64, stop: Stop) -> NodeSummary {
     let mut lamp_caps = [
         Instance::new(&identify::CAPABILITY, &mut ident),
         Instance::new(&on_off::CAPABILITY, &mut switch),
-        Instance::new(&level_control::CAPABILITY, &mut level),
+        Instance::new(&level_control::CAPABILITY, &mut level).with_all_optional(),
     ];
     let mut sensor_caps = [Instance::new(&contact_sensing::CAPABILITY, &mut door)];
     let mut endpoints = [
         EndpointEntry::new(LAMP.0, &LAMP_TYPES, &mut lamp_caps),
         EndpointEntry::new(SENSOR.0, &SENSOR_TYPES, &mut sensor_caps),
     ];
-    let info = DeviceInfo::new(0xFFF1, 0x50AC, "soak lamp", "SOAK-0001");
+    let info = DeviceInfo::new(0xFFF1, 0x50AC, "soak lamp");
     let counter = EventCounter::new(RamSequenceStore::default(), 8);
     let dispatcher = Dispatcher::new(info, &mut endpoints, counter, 1).expect("a valid device");
     let p = RustCrypto::new(Seeded(Rng::new(seed ^ 0x02)));

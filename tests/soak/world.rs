@@ -509,7 +509,7 @@ pub fn run(seed: u64, stop: Stop) -> Summary {
     let mut lamp_caps = [
         Instance::new(&identify::CAPABILITY, &mut ident),
         Instance::new(&on_off::CAPABILITY, &mut switch),
-        Instance::new(&level_control::CAPABILITY, &mut level),
+        Instance::new(&level_control::CAPABILITY, &mut level).with_all_optional(),
     ];
     let mut sensor_caps = [Instance::new(&contact_sensing::CAPABILITY, &mut door)];
     let mut endpoints = [
@@ -520,9 +520,7 @@ pub fn run(seed: u64, stop: Stop) -> Summary {
         vendor: VendorId(0xFFF1),
         product: 0x50AC,
         product_name: "soak lamp",
-        serial: "SOAK-0001",
         hardware_version: 1,
-        firmware_version: 1,
         min_protocol: 1,
         max_protocol: 1,
     };

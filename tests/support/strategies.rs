@@ -10,12 +10,12 @@
 #![allow(dead_code)]
 
 use applink::message::{
-    AdminRequest, AttributeValue, Bytes, CapabilityId, Close, CommandId, Describe, DescriptorChunk,
-    EndpointId, Event, EventId, Features, Field, Fixed, Hello, HelloAccept, HelloReject,
-    HelloReply, Invoke, InvokeReply, Message, Offer, PairChallenge, PairFinish, PairRequest,
-    PairingAdded, PairingEntry, PairingList, Ping, Pong, Priority, Purpose, Read, ReadReply,
-    Record, Report, ResumeReply, ResumeRequest, Seq, Status, StatusReport, Subscribe,
-    SubscribeReply, Unsubscribe, Value, Write, WriteReply,
+    AdminRequest, AttributeValue, Bytes, CapabilityId, Close, CommandId, Describe,
+    DescribeCapability, DescriptorChunk, EndpointId, Event, EventId, Features, Field, Fixed, Hello,
+    HelloAccept, HelloReject, HelloReply, Invoke, InvokeReply, Message, Offer, PairChallenge,
+    PairFinish, PairRequest, PairingAdded, PairingEntry, PairingList, Ping, Pong, Priority,
+    Purpose, Read, ReadReply, Record, Report, ResumeReply, ResumeRequest, Seq, Status,
+    StatusReport, Subscribe, SubscribeReply, Unsubscribe, Value, Write, WriteReply,
 };
 use applink::message::{AttributeId, value::MAX_DEPTH};
 use applink::wire::{Flags, Header, header::VERSION};
@@ -453,6 +453,13 @@ fn plain_message() -> impl Strategy<Value = Message<'static>> {
         (fixed::<32>(), any::<bool>())
             .prop_map(|(peer, admin)| Message::PairingAdded(PairingAdded { peer, admin })),
         any::<u32>().prop_map(|offset| Message::Describe(Describe { offset })),
+        (any::<u16>(), any::<u32>(), any::<u32>()).prop_map(|(endpoint, capability, offset)| {
+            Message::DescribeCapability(DescribeCapability {
+                endpoint: EndpointId(endpoint),
+                capability: CapabilityId(capability),
+                offset,
+            })
+        }),
         any::<u32>().prop_map(|data_version| Message::WriteReply(WriteReply { data_version })),
         (any::<u16>(), any::<u32>()).prop_map(|(subscription, max_interval_ms)| {
             Message::SubscribeReply(SubscribeReply {

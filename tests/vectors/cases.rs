@@ -19,10 +19,10 @@ mod wire_cases;
 use applink::CodecError;
 use applink::message::{
     AdminRequest, AttributeId, AttributeValue, Bytes, CapabilityId, Close, CommandId, Describe,
-    DescriptorChunk, EndpointId, Event, EventId, Features, Field, Fixed, Hello, HelloAccept,
-    HelloReject, HelloReply, Invoke, InvokeReply, Message, MessageError, Offer, PairChallenge,
-    PairFinish, PairRequest, PairingAdded, PairingEntry, PairingList, Ping, Pong, Priority,
-    Purpose, Read, ReadReply, Record, Report, ResumeReply, ResumeRequest, Seq, Status,
+    DescribeCapability, DescriptorChunk, EndpointId, Event, EventId, Features, Field, Fixed, Hello,
+    HelloAccept, HelloReject, HelloReply, Invoke, InvokeReply, Message, MessageError, Offer,
+    PairChallenge, PairFinish, PairRequest, PairingAdded, PairingEntry, PairingList, Ping, Pong,
+    Priority, Purpose, Read, ReadReply, Record, Report, ResumeReply, ResumeRequest, Seq, Status,
     StatusReport, Subscribe, SubscribeReply, Unsubscribe, Value, VendorId, Write, WriteReply,
 };
 use applink::wire::{Flags, Header, WireError, encode_plain, stream};
@@ -754,6 +754,16 @@ fn push_messages(all: &mut Vec<Case>) {
         Message::PairingAdded(PairingAdded {
             peer: Fixed(pattern(0x44)),
             admin: false,
+        }),
+    );
+    add(
+        "describe_capability",
+        "DescribeCapability: level_control on endpoint 1, from offset 0",
+        48,
+        Message::DescribeCapability(DescribeCapability {
+            endpoint: EndpointId(1),
+            capability: CapabilityId(5),
+            offset: 0,
         }),
     );
 }

@@ -423,6 +423,11 @@ pub fn message(m: &Message<'_>) -> Json {
                 .collect::<Vec<_>>(),
         }),
         Message::PairingAdded(a) => json!({"peer": hex::encode(a.peer.0), "admin": a.admin}),
+        Message::DescribeCapability(d) => json!({
+            "endpoint": d.endpoint.0,
+            "capability": d.capability.0,
+            "offset": d.offset,
+        }),
     };
     tagged(m.name(), fields)
 }

@@ -65,6 +65,7 @@ GEN.message_types = {
   [25] = "Admin",
   [26] = "PairingList",
   [27] = "PairingAdded",
+  [28] = "DescribeCapability",
 }
 GEN.statuses = {
   [0] = "SUCCESS",
@@ -572,6 +573,7 @@ local SCHEMAS = {
   PairingList = { { "total", K.u8 }, { "from", K.u8 },
     { "entries", seq(struct({ { "peer", fixed(32) }, { "admin", K.bool } }), "pairing") } },
   PairingAdded = { { "peer", fixed(32) }, { "admin", K.bool } },
+  DescribeCapability = { { "endpoint", endpoint }, { "capability", capability }, { "offset", K.u32 } },
 }
 
 -- One ProtoField per field name, of the first kind that name has.

@@ -15,9 +15,12 @@ pub const MAX_INFO_STRING: usize = 32;
 pub const MAX_LOCATION: usize = 2;
 
 /// [`basic_information`] served from the dispatcher's own [`DeviceInfo`]
-/// (one source of truth): `product_name` and `serial_number` are the
-/// info's, `firmware_version` is its number in decimal, `vendor_name` is
-/// given, `reachable` is `true`. `label` and `location` are writable and
+/// (one source of truth): `product_name` is the info's, `firmware_version`
+/// is the given build number in decimal, `vendor_name` is given,
+/// `serial_number` is the unit's (served once given with
+/// [`BasicInformation::with_serial`]: it is not part of the descriptor, so
+/// every unit of a build shares one descriptor hash), `reachable` is
+/// `true`. `label` and `location` are writable and
 /// kept here; the callback gets each new value, for the firmware to persist
 /// and to restore at boot with [`BasicInformation::with_label`] and
 /// [`BasicInformation::with_location`].
@@ -28,21 +31,21 @@ pub const MAX_LOCATION: usize = 2;
 ///
 /// let mut info = Device::EMPTY.info;
 /// info.product_name = "Desk lamp";
-/// info.firmware_version = 10_203;
 /// let save = |attribute, value: &str| { let _ = (attribute, value); /* to flash */ };
-/// let handler = BasicInformation::new(&info, "Acme")
+/// let handler = BasicInformation::new(&info, "Acme", 10_203)
+///     .and_then(|h| h.with_serial("SN-0001"))
 ///     .and_then(|h| h.with_label("Study"))
 ///     .unwrap()
 ///     .on_change(&save);
 /// assert_eq!(handler.firmware_version(), "10203");
 /// assert_eq!(handler.label(), "Study");
 /// // Longer than the catalog's 32 bytes: refused, not truncated.
-/// assert!(BasicInformation::new(&info, &"x".repeat(33)).is_err());
+/// assert!(BasicInformation::new(&info, &"x".repeat(33), 1).is_err());
 /// ```
 pub struct BasicInformation<'a> {
     vendor_name: &'a str,
     product_name: &'a str,
-    serial: &'a str,
+    serial: Option<&'a str>,
     firmware: heapless::String<10>,
     location: heapless::String<MAX_LOCATION>,
     label: heapless::String<MAX_INFO_STRING>,
@@ -68,22 +71,34 @@ fn copy_str<const N: usize>(s: &str) -> Result<heapless::String<N>, DescriptorEr
 
 impl<'a> BasicInformation<'a> {
     /// A handler for the device `info` describes, made by `vendor_name`,
-    /// with an empty label and location. A vendor name, product name or
-    /// serial number longer than [`MAX_INFO_STRING`] bytes is refused with
+    /// running firmware build `firmware_version`, with no serial number and
+    /// an empty label and location. A vendor name or product name longer
+    /// than [`MAX_INFO_STRING`] bytes is refused with
     /// [`DescriptorError::TooLong`].
-    pub fn new(info: &DeviceInfo<'a>, vendor_name: &'a str) -> Result<Self, DescriptorError> {
+    pub fn new(
+        info: &DeviceInfo<'a>,
+        vendor_name: &'a str,
+        firmware_version: u32,
+    ) -> Result<Self, DescriptorError> {
         let mut firmware = heapless::String::new();
         // A u32 has at most 10 decimal digits.
-        write!(firmware, "{}", info.firmware_version).map_err(|_| DescriptorError::TooLong)?;
+        write!(firmware, "{firmware_version}").map_err(|_| DescriptorError::TooLong)?;
         Ok(BasicInformation {
             vendor_name: fits(vendor_name, MAX_INFO_STRING)?,
             product_name: fits(info.product_name, MAX_INFO_STRING)?,
-            serial: fits(info.serial, MAX_INFO_STRING)?,
+            serial: None,
             firmware,
             location: heapless::String::new(),
             label: heapless::String::new(),
             on_change: None,
         })
+    }
+
+    /// Serves the unit's serial number (at most [`MAX_INFO_STRING`] bytes):
+    /// advertise the optional `serial_number` attribute with it.
+    pub fn with_serial(mut self, serial: &'a str) -> Result<Self, DescriptorError> {
+        self.serial = Some(fits(serial, MAX_INFO_STRING)?);
+        Ok(self)
     }
 
     /// Restores the label saved earlier (at most [`MAX_INFO_STRING`] bytes).
@@ -126,7 +141,10 @@ impl Handler for BasicInformation<'_> {
         Ok(match attribute {
             basic_information::VENDOR_NAME => Value::Str(self.vendor_name),
             basic_information::PRODUCT_NAME => Value::Str(self.product_name),
-            basic_information::SERIAL_NUMBER => Value::Str(self.serial),
+            basic_information::SERIAL_NUMBER => match self.serial {
+                Some(serial) => Value::Str(serial),
+                None => return Err(Status::UNSUPPORTED_ATTRIBUTE),
+            },
             basic_information::FIRMWARE_VERSION => Value::Str(&self.firmware),
             basic_information::LOCATION => Value::Str(&self.location),
             basic_information::LABEL => Value::Str(&self.label),

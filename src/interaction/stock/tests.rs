@@ -8,11 +8,11 @@ use core::cell::Cell;
 use super::*;
 use crate::catalog::{basic_information as bi, device_types, identify, level_control, on_off};
 use crate::descriptor::{
-    Access, Attribute, Capability, DescriptorError, DeviceInfo, DeviceTypeRef, Privilege, Type,
-    Unit, Width,
+    Access, Attribute, Capability, DescriptorError, DeviceInfo, DeviceTypeRef, Element, Privilege,
+    Type, Unit, Width,
 };
 use crate::interaction::{
-    Dispatcher, EndpointEntry, EventCounter, Instance, Peer, RamSequenceStore,
+    Dispatcher, EndpointEntry, EventCounter, Instance, InteractionError, Peer, RamSequenceStore,
 };
 use crate::message::{
     AttributeId, AttributeValue, CapabilityId, CommandId, EndpointId, Field, Invoke, Message, Read,
@@ -35,9 +35,7 @@ const INFO: DeviceInfo<'static> = DeviceInfo {
     vendor: VendorId(0xFFF1),
     product: 7,
     product_name: "Desk lamp",
-    serial: "SN-0042",
     hardware_version: 1,
-    firmware_version: 10_203,
     min_protocol: 1,
     max_protocol: 1,
 };
@@ -188,7 +186,8 @@ fn level_honours_the_device_range() {
     let last = Cell::new(None);
     let fade = |c: LevelChange| last.set(Some(c));
     let mut handler = Level::new(&state).on_change(&fade);
-    let mut instances = [Instance::new(&level_control::CAPABILITY, &mut handler)];
+    let mut instances =
+        [Instance::new(&level_control::CAPABILITY, &mut handler).with_all_optional()];
     let mut endpoints = [EndpointEntry::new(1, &[], &mut instances)];
     let mut d = dispatcher(&mut endpoints);
     let id = level_control::ID;
@@ -362,11 +361,12 @@ fn identify_counts_down_from_the_request_time() {
 fn basic_information_serves_the_device_info() {
     let saved = core::cell::RefCell::new(Vec::new());
     let save = |a: AttributeId, v: &str| saved.borrow_mut().push((a, std::string::String::from(v)));
-    let mut handler = BasicInformation::new(&INFO, "Acme")
+    let mut handler = BasicInformation::new(&INFO, "Acme", 10_203)
+        .and_then(|h| h.with_serial("SN-0042"))
         .and_then(|h| h.with_location("NL"))
         .unwrap()
         .on_change(&save);
-    let mut instances = [Instance::new(&bi::CAPABILITY, &mut handler)];
+    let mut instances = [Instance::new(&bi::CAPABILITY, &mut handler).with_all_optional()];
     let types = [device_types::ROOT_NODE.reference()];
     let mut endpoints = [EndpointEntry::new(1, &types, &mut instances)];
     let mut d = dispatcher(&mut endpoints);
@@ -430,21 +430,23 @@ fn basic_information_limits_match_the_catalog() {
     let fits = "x".repeat(MAX_INFO_STRING);
     let mut info = INFO;
     assert_eq!(
-        BasicInformation::new(&info, &long).err(),
+        BasicInformation::new(&info, &long, 1).err(),
         Some(DescriptorError::TooLong)
     );
-    info.serial = &long;
+    let h = BasicInformation::new(&info, "Acme", 1).unwrap();
+    assert_eq!(h.with_serial(&long).err(), Some(DescriptorError::TooLong));
+    info.product_name = &long;
     assert_eq!(
-        BasicInformation::new(&info, "Acme").err(),
+        BasicInformation::new(&info, "Acme", 1).err(),
         Some(DescriptorError::TooLong)
     );
-    info.serial = &fits;
-    info.firmware_version = u32::MAX;
-    let h = BasicInformation::new(&info, &fits).unwrap();
+    info.product_name = &fits;
+    let h = BasicInformation::new(&info, &fits, u32::MAX)
+        .and_then(|h| h.with_serial(&fits))
+        .unwrap();
     assert_eq!(h.firmware_version(), "4294967295");
     assert!(h.with_label(&long).is_err());
-    info.firmware_version = 0;
-    let h = BasicInformation::new(&info, "").unwrap();
+    let h = BasicInformation::new(&info, "", 0).unwrap();
     assert_eq!(h.firmware_version(), "0");
     assert!(h.with_location("NLD").is_err());
 }
@@ -467,6 +469,28 @@ const SETTINGS: Capability<'static> = Capability::new(
     &[],
     &[],
 );
+const SERVED: [Attribute<'static>; 2] = [SETTINGS_ATTRIBUTES[0], SETTINGS_ATTRIBUTES[1]];
+
+#[test]
+fn an_attribute_without_a_slot_is_found_when_the_dispatcher_is_built() {
+    let slots = [
+        RamAttribute::new(AttributeId(0), Value::U8(40)),
+        RamAttribute::new(AttributeId(1), Value::Str("lamp")),
+    ];
+    let mut handler = RamAttributes::new(&slots);
+    let mut instances = [Instance::new(&SETTINGS, &mut handler)];
+    let mut endpoints = [EndpointEntry::new(1, &[], &mut instances)];
+    let counter = EventCounter::new(RamSequenceStore::default(), 16);
+    let built: Result<D<'_>, _> = Dispatcher::new(INFO, &mut endpoints, counter, 100);
+    assert_eq!(
+        built.err(),
+        Some(InteractionError::Descriptor(DescriptorError::NotServed {
+            endpoint: 1,
+            capability: SETTINGS.id,
+            element: Element::Attribute(AttributeId(2)),
+        }))
+    );
+}
 
 #[test]
 fn ram_attributes_store_scalars() {
@@ -477,7 +501,8 @@ fn ram_attributes_store_scalars() {
     let changes = Cell::new(0);
     let count = |_: AttributeId, _: Value<'static>| changes.set(changes.get() + 1);
     let mut handler = RamAttributes::new(&slots).on_change(&count);
-    let mut instances = [Instance::new(&SETTINGS, &mut handler)];
+    let settings = Capability::new(SETTINGS.id.0, "settings", 1, &SERVED, &[], &[]);
+    let mut instances = [Instance::new(&settings, &mut handler)];
     // A vendor device type: not checked for conformance.
     let types = [DeviceTypeRef {
         id: 0xFFF1,
@@ -509,13 +534,9 @@ fn ram_attributes_store_scalars() {
         Err(Status::FAILURE)
     );
     assert_eq!(slots[1].get(), Value::Str("lamp"));
-    // Declared but without a slot.
+    // Not declared: refused before the handler runs.
     assert_eq!(
         read(&mut d, id, AttributeId(2)),
-        Err(Status::UNSUPPORTED_ATTRIBUTE)
-    );
-    assert_eq!(
-        write(&mut d, id, AttributeId(2), Value::Bool(true), USER),
         Err(Status::UNSUPPORTED_ATTRIBUTE)
     );
     // The firmware's own change.

@@ -97,9 +97,7 @@ mod firmware {
             vendor: VendorId(0xFFF1),
             product: 1,
             product_name: "Lamp",
-            serial: "L-1",
             hardware_version: 1,
-            firmware_version: 1,
             min_protocol: 1,
             max_protocol: 1,
         };

@@ -421,3 +421,43 @@ fn a_removed_phone_keeps_nothing_it_can_use() {
     assert!(net.lamp.store().get(&bob_key).is_none());
     assert_eq!(lamp_devices().toggles(), toggles);
 }
+
+#[test]
+fn a_forged_refusal_of_the_hello_does_not_end_a_pairing_by_the_typed_code() {
+    // A lamp whose verifier comes from a typed code: the phone has no
+    // device id, so it asks Hello { purpose: Pair } first.
+    let code = "3141-5926";
+    let mut net = Net::new(5);
+    net.lamp = node_support::lamp_at(lamp_devices(), 5, ApplianceConfig::default(), Some(code));
+    let now = net.now;
+    net.lamp
+        .open_pairing_window(now, Duration::from_secs(600))
+        .unwrap();
+    let alice = net.add_phone(51);
+    // In radio range: a forged "window closed" reaches the phone before
+    // the genuine HelloAccept (delivered by hand, ahead of the Hello).
+    let now = net.now;
+    net.phone(alice)
+        .pair_with_code(APPLIANCE, code, None, now)
+        .unwrap();
+    net.collect();
+    let (from, to, hello) = net.air.pop_front().expect("the Hello");
+    let (h, _) = applink::from_bytes(&hello).unwrap();
+    let reject = Message::HelloReply(HelloReply::Reject(
+        applink::message::HelloReject::PairingWindowClosed,
+    ));
+    let mut out = [0u8; 64];
+    let n = applink::to_slice(&Header::plaintext(0, h.exchange), &reject, &mut out).unwrap();
+    net.phone(alice)
+        .handle_datagram(APPLIANCE, &mut out[..n].to_vec(), now);
+    net.air.push_front((from, to, hello));
+    net.run_for(Duration::from_secs(5));
+    assert!(
+        net.events(alice)
+            .iter()
+            .any(|e| matches!(e, PhoneEvent::Paired { .. })),
+        "the genuine attempt completes: {:?}",
+        net.events(alice)
+    );
+    assert_eq!(net.lamp.store().len(), 1);
+}

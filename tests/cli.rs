@@ -75,7 +75,7 @@ fn discover_pair_describe_read_invoke_watch_share_remove() {
     });
     let started = Instant::now();
     let mut code = None;
-    while code.is_none() && started.elapsed() < Duration::from_secs(30) {
+    while code.is_none() && started.elapsed() < Duration::from_secs(120) {
         if let Ok(line) = rx.recv_timeout(Duration::from_secs(1)) {
             code = line.strip_prefix("manual code: ").map(str::to_owned);
         }

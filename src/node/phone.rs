@@ -254,6 +254,9 @@ pub struct Phone<P: CryptoProvider, S: PhoneStore, A: Address> {
     accepted: Option<HelloAccept>,
     /// What the appliance sealed in this session's handshake.
     sealed: Option<ApplianceParams>,
+    /// A plaintext refusal of the Hello before pairing: a hint, and when
+    /// its grace ends the attempt.
+    hello_hint: Option<(SessionError, Instant)>,
     frame: usize,
     controller: Controller,
     pending: BTreeMap<u16, Pending>,
@@ -309,6 +312,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
             hello: None,
             accepted: None,
             sealed: None,
+            hello_hint: None,
             frame: DEFAULT_FRAME,
             controller: Controller::new(),
             pending: BTreeMap::new(),
@@ -500,6 +504,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
         self.state = State::Idle;
         self.hello = None;
         self.sealed = None;
+        self.hello_hint = None;
         self.heard = false;
         self.hinted = false;
         self.seen.clear();
@@ -857,6 +862,20 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
                 self.hello = flight;
                 return;
             }
+            if let HelloReply::Reject(r) = reply
+                && matches!(self.state, State::HelloThenPair { .. })
+            {
+                // Unauthenticated: a hint. The genuine HelloAccept may
+                // still come within the grace; the Hello keeps going.
+                self.stats.rejected += 1;
+                if self.hello_hint.is_none() {
+                    let e = crate::session::pairing::reject_error(*r);
+                    self.hello_hint = Some((e, now.saturating_add(crate::session::HINT_GRACE)));
+                }
+                self.hello = flight;
+                return;
+            }
+            self.hello_hint = None;
             self.on_hello(*reply, now);
             return;
         }
@@ -1282,16 +1301,28 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> super::Node for Phone<P, S, A
             _ => None,
         };
         let requests = self.pending.values().map(|p| p.retry.deadline());
+        let hint = self.hello_hint.map(|(_, at)| at);
         requests
             .chain(hello)
             .chain(handshake)
             .chain(verdict)
+            .chain(hint)
             .chain(channel)
             .min()
     }
 
     fn handle_timeout(&mut self, now: Instant) {
         self.now = self.now.max(now);
+        if let Some((e, at)) = self.hello_hint
+            && now >= at
+        {
+            self.hello_hint = None;
+            if matches!(self.state, State::HelloThenPair { .. }) {
+                self.state = State::Idle;
+                self.hello = None;
+                self.events.push_back(PhoneEvent::HandshakeFailed(e.into()));
+            }
+        }
         if let Some(mut hello) = self.hello.take() {
             match Self::retransmit_flight(&mut hello, &mut self.p, now) {
                 Some(true) => {

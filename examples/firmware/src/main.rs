@@ -251,9 +251,8 @@ pub fn run() -> ! {
     // From here the mark measures serving: pairing, sessions, resumption.
     stack::paint();
     // Out of the box (no pairing): the window a button press would open.
-    if lamp.open_pairing_window(board::now(), PAIRING_WINDOW).is_err() {
-        board::exit(EXIT_BOOT)
-    }
+    // A lamp that already has an owner opens none (its admin does).
+    let _ = lamp.open_pairing_window(board::now(), PAIRING_WINDOW);
     board::write(READY);
 
     let mut costs = Costs::default();

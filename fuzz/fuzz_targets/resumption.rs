@@ -62,7 +62,14 @@ fn deliver_to_appliance(
 ) -> (Option<Vec<u8>>, Option<SecureChannel>) {
     let phone_key = public_of(&PHONE_STATIC);
     let before = store.get(&phone_key).map(|q| q.resume_counter).unwrap_or(0);
-    let _ = handshake.handle_frame(p, store, identity, &applink_fuzz::pairing::PARAMS, frame, now);
+    let _ = handshake.handle_frame(
+        p,
+        store,
+        identity,
+        &applink_fuzz::pairing::PARAMS,
+        frame,
+        now,
+    );
     let after = store.get(&phone_key).map(|q| q.resume_counter).unwrap_or(0);
     assert!(after >= before, "the stored guard went down");
     let mut buf = [0u8; 256];

@@ -10,10 +10,10 @@ use std::sync::OnceLock;
 use applink::crypto::spake2plus::{ProverSecret, VerifierRecord};
 use applink::crypto::{CryptoProvider, InsecureTestCrypto};
 use applink::message::{Features, Fixed, Offer};
-use applink::session::{ApplianceParams, SessionError};
 use applink::session::lockout::MAX_WINDOW;
 use applink::session::pairing::{ApplianceIdentity, AppliancePairing, DeviceId, PhonePairing};
 use applink::session::store::MemoryStore;
+use applink::session::{ApplianceParams, SessionError};
 use applink::time::Instant;
 
 /// The appliance's device id.
@@ -113,8 +113,14 @@ impl Appliance {
 
     /// Hands a frame to the state machine.
     pub fn handle(&mut self, bytes: &[u8], now: Instant) -> Result<(), SessionError> {
-        self.machine
-            .handle_frame(&mut self.p, &mut self.store, &self.identity, &PARAMS, bytes, now)
+        self.machine.handle_frame(
+            &mut self.p,
+            &mut self.store,
+            &self.identity,
+            &PARAMS,
+            bytes,
+            now,
+        )
     }
 
     /// The frame it has to send, if any.
@@ -152,8 +158,9 @@ impl Phone {
             secrets().wrong.clone()
         };
         let public = public_of(&PHONE_STATIC);
-        let machine =
-            PhonePairing::start(&mut p, secret, DEVICE, public, session, OFFER, exchange, now)?;
+        let machine = PhonePairing::start(
+            &mut p, secret, DEVICE, public, session, OFFER, exchange, now,
+        )?;
         Ok(Phone {
             p,
             machine,

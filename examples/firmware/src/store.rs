@@ -94,7 +94,9 @@ impl<const N: usize> FlashStore<N> {
 impl<const N: usize> PairingStore for FlashStore<N> {
     fn lifetime_failures(&self) -> u32 {
         match self.header {
-            [a, b, c, d, e, f, g, h, ..] if [a, b, c, d] == MAGIC => u32::from_le_bytes([e, f, g, h]),
+            [a, b, c, d, e, f, g, h, ..] if [a, b, c, d] == MAGIC => {
+                u32::from_le_bytes([e, f, g, h])
+            }
             _ => 0,
         }
     }
@@ -107,7 +109,9 @@ impl<const N: usize> PairingStore for FlashStore<N> {
 
     fn guard_floor(&self) -> u64 {
         match self.header {
-            [a, b, c, d, _, _, _, _, rest @ ..] if [a, b, c, d] == MAGIC => u64::from_le_bytes(rest),
+            [a, b, c, d, _, _, _, _, rest @ ..] if [a, b, c, d] == MAGIC => {
+                u64::from_le_bytes(rest)
+            }
             _ => 0,
         }
     }

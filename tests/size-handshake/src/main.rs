@@ -12,9 +12,9 @@ use core::panic::PanicInfo;
 
 use applink::crypto::spake2plus::VerifierRecord;
 use applink::crypto::{CryptoProvider, RustCrypto};
+use applink::message::{Features, Fixed};
 use applink::session::pairing::{ApplianceEvent, ApplianceIdentity};
 use applink::session::store::MemoryStore;
-use applink::message::{Features, Fixed};
 use applink::session::{ApplianceHandshake, ApplianceParams, SecureChannel};
 use applink::time::{Duration, Instant};
 

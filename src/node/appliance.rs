@@ -708,9 +708,8 @@ impl<
             .max_frame
             .max(DEFAULT_FRAME as u16)
             .min(self.config.max_frame);
-        for s in self.sessions.iter_mut().filter(|s| s.peer == from) {
-            s.frame = usize::from(frame);
-        }
+        // Only plaintext answers to this address use it: a session's frame
+        // size comes from its authenticated offer, never from a Hello.
         match self.hellos.iter_mut().find(|(a, _)| *a == from) {
             Some(entry) => entry.1 = frame,
             None => {
@@ -998,15 +997,20 @@ impl<
         // The phone may have moved: answer where it is now.
         self.sessions[k].peer = from;
         let session = header.session;
-        if !self.sessions[k].confirmed {
+        // A tentative session's first authenticated frame confirms it; the
+        // older sessions it replaces leave the table, so find it again.
+        let k = if self.sessions[k].confirmed {
+            k
+        } else {
             self.confirm(k);
-        }
-        let Some(k) = self
-            .sessions
-            .iter()
-            .position(|s| s.channel.local_session() == session)
-        else {
-            return;
+            let Some(k) = self
+                .sessions
+                .iter()
+                .position(|s| s.channel.local_session() == session)
+            else {
+                return;
+            };
+            k
         };
         // The privilege of this request, from the store as it is now.
         let privilege = match self.store.get(&self.sessions[k].peer_static) {

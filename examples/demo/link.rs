@@ -474,19 +474,11 @@ impl<'a, M: Medium> Link<'a, M> {
                         .into(),
                 );
             } else if after.rejected > before.rejected && what == "Status" {
-                notes.push(
-                    "a plaintext refusal: a hint; the verdict comes 2 s later \
-                     unless a genuine answer comes first"
-                        .into(),
-                );
+                notes.push(PLAINTEXT_REFUSAL.into());
             } else if after.rejected > before.rejected {
                 notes.push("rejected".into());
             } else if notes.is_empty() && what == "Status" {
-                notes.push(
-                    "a plaintext refusal: a hint; the verdict comes 2 s later \
-                     unless a genuine answer comes first"
-                        .into(),
-                );
+                notes.push(PLAINTEXT_REFUSAL.into());
             }
             if notes.is_empty() && what.ends_with("Descriptor") {
                 notes.push("a chunk: the phone asks for the next one".into());
@@ -579,6 +571,10 @@ impl<'a, M: Medium> Link<'a, M> {
         }
     }
 }
+
+/// What a phone does with a plaintext refusal.
+const PLAINTEXT_REFUSAL: &str =
+    "a plaintext refusal: a hint; the verdict comes 2 s later unless a genuine answer comes first";
 
 /// The message a plaintext frame carries; `None` for a secured frame.
 fn plaintext_name(bytes: &[u8]) -> Option<&'static str> {

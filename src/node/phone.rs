@@ -1354,22 +1354,21 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> super::Node for Phone<P, S, A
         }
         let mut gave_up = None;
         let mut resend = None;
-        match &mut self.state {
+        let running = match &mut self.state {
             State::Pairing {
                 flight, machine, ..
-            } => match Self::retransmit_flight(flight, &mut self.p, now) {
-                Some(true) => resend = Some(flight.frame.clone()),
-                Some(false) => gave_up = Some(machine.hint()),
-                None => {}
-            },
+            } => Some((flight, machine.hint())),
             State::Resuming {
                 flight, machine, ..
-            } => match Self::retransmit_flight(flight, &mut self.p, now) {
+            } => Some((flight, machine.hint())),
+            _ => None,
+        };
+        if let Some((flight, hint)) = running {
+            match Self::retransmit_flight(flight, &mut self.p, now) {
                 Some(true) => resend = Some(flight.frame.clone()),
-                Some(false) => gave_up = Some(machine.hint()),
+                Some(false) => gave_up = Some(hint),
                 None => {}
-            },
-            _ => {}
+            }
         }
         if let Some(frame) = resend {
             self.send(frame, now);

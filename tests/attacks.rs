@@ -157,14 +157,7 @@ impl Net {
     fn ask(&mut self, k: usize, m: &Message<'_>) -> Result<Reply, NodeError> {
         let now = self.now;
         let id = self.phone(k).request(m, now)?;
-        self.run_for(Duration::from_secs(15));
-        self.events(k)
-            .iter()
-            .find_map(|e| match e {
-                PhoneEvent::Reply { id: x, result } if *x == id => Some(result.clone()),
-                _ => None,
-            })
-            .expect("the request settled")
+        self.settle(k, id)
     }
 
     fn settle(&mut self, k: usize, id: applink::node::RequestId) -> Result<Reply, NodeError> {

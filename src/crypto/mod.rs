@@ -51,6 +51,8 @@ pub use os::{OsCrypto, OsEntropy, os_crypto};
 mod insecure;
 #[cfg(any(test, feature = "insecure-test-crypto"))]
 pub use insecure::{InsecureTestCrypto, SeededEntropy};
+#[cfg(test)]
+pub(crate) mod spy;
 
 /// Length of an AEAD key.
 pub const KEY_LEN: usize = 32;

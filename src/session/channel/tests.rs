@@ -341,111 +341,11 @@ fn short_and_garbage_frames_never_panic() {
     }
 }
 
-/// A provider that zeroes the buffer whenever `aead_open` fails, as the
-/// trait allows; everything else is the insecure test provider.
-struct ZeroesOnFailure(InsecureTestCrypto);
-
-impl CryptoProvider for ZeroesOnFailure {
-    type X25519Secret = <InsecureTestCrypto as CryptoProvider>::X25519Secret;
-    type Scalar = <InsecureTestCrypto as CryptoProvider>::Scalar;
-    type Point = <InsecureTestCrypto as CryptoProvider>::Point;
-
-    fn random_bytes(&mut self, out: &mut [u8]) {
-        self.0.random_bytes(out)
-    }
-    fn sha256(&self, parts: &[&[u8]]) -> [u8; 32] {
-        self.0.sha256(parts)
-    }
-    fn hmac_sha256(&self, key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-        self.0.hmac_sha256(key, parts)
-    }
-    fn hkdf_sha256(
-        &self,
-        salt: &[u8],
-        ikm: &[u8],
-        info: &[&[u8]],
-        okm: &mut [u8],
-    ) -> Result<(), crate::crypto::CryptoError> {
-        self.0.hkdf_sha256(salt, ikm, info, okm)
-    }
-    fn aead_seal(
-        &self,
-        key: &AeadKey,
-        nonce: &[u8; NONCE_LEN],
-        aad: &[u8],
-        in_out: &mut [u8],
-    ) -> Result<[u8; TAG_LEN], crate::crypto::CryptoError> {
-        self.0.aead_seal(key, nonce, aad, in_out)
-    }
-    fn aead_open(
-        &self,
-        key: &AeadKey,
-        nonce: &[u8; NONCE_LEN],
-        aad: &[u8],
-        in_out: &mut [u8],
-        tag: &[u8; TAG_LEN],
-    ) -> Result<(), crate::crypto::CryptoError> {
-        let opened = self.0.aead_open(key, nonce, aad, in_out, tag);
-        if opened.is_err() {
-            in_out.fill(0);
-        }
-        opened
-    }
-    fn x25519_generate(&mut self) -> Self::X25519Secret {
-        self.0.x25519_generate()
-    }
-    fn x25519_import(&self, secret: &[u8; 32]) -> Self::X25519Secret {
-        self.0.x25519_import(secret)
-    }
-    fn x25519_public(&self, secret: &Self::X25519Secret) -> [u8; 32] {
-        self.0.x25519_public(secret)
-    }
-    fn x25519(
-        &self,
-        secret: &Self::X25519Secret,
-        peer: &[u8; 32],
-    ) -> Result<[u8; 32], crate::crypto::CryptoError> {
-        self.0.x25519(secret, peer)
-    }
-    fn p256_scalar_reduce(&self, bytes: &[u8]) -> Result<Self::Scalar, crate::crypto::CryptoError> {
-        self.0.p256_scalar_reduce(bytes)
-    }
-    fn p256_scalar_random(&mut self) -> Self::Scalar {
-        self.0.p256_scalar_random()
-    }
-    fn p256_scalar_bytes(&self, scalar: &Self::Scalar) -> [u8; 32] {
-        self.0.p256_scalar_bytes(scalar)
-    }
-    fn p256_point_decode(
-        &self,
-        sec1: &[u8; 65],
-    ) -> Result<Self::Point, crate::crypto::CryptoError> {
-        self.0.p256_point_decode(sec1)
-    }
-    fn p256_point_encode(
-        &self,
-        point: &Self::Point,
-    ) -> Result<[u8; 65], crate::crypto::CryptoError> {
-        self.0.p256_point_encode(point)
-    }
-    fn p256_mul_base(&self, scalar: &Self::Scalar) -> Self::Point {
-        self.0.p256_mul_base(scalar)
-    }
-    fn p256_mul(&self, scalar: &Self::Scalar, point: &Self::Point) -> Self::Point {
-        self.0.p256_mul(scalar, point)
-    }
-    fn p256_add(&self, a: &Self::Point, b: &Self::Point) -> Self::Point {
-        self.0.p256_add(a, b)
-    }
-    fn p256_sub(&self, a: &Self::Point, b: &Self::Point) -> Self::Point {
-        self.0.p256_sub(a, b)
-    }
-}
-
 #[test]
 fn a_frame_two_phases_on_opens_although_the_failed_attempt_zeroed_the_buffer() {
     let (p, mut phone, mut appliance) = pair();
-    let zeroing = ZeroesOnFailure(InsecureTestCrypto::from_seed([1; 32]));
+    // A provider zeroes the buffer of a failed open, as the trait allows.
+    let zeroing = crate::crypto::spy::Spy::zeroing_failed_opens([1; 32]);
     let phase0 = fill(&p, &mut phone, MIN_FRAMES_PER_KEY_PHASE);
     for f in &phase0 {
         appliance

@@ -247,6 +247,23 @@ impl World {
     fn lockout_failures(&self) -> u32 {
         self.appliance.lockout().window_failures()
     }
+
+    /// The owner (the first phone, an admin) opens a window for the
+    /// one-time code.
+    fn owner_opens_window(&mut self, now: Instant) {
+        let owner = public_of(self, &OWNER);
+        let verifier = one_time_verifier(self);
+        self.appliance
+            .open_window_as(
+                &self.appl_p,
+                &self.store,
+                &owner,
+                &verifier,
+                now,
+                MAX_WINDOW,
+            )
+            .unwrap();
+    }
 }
 
 /// A code holder driving SPAKE2+ by hand, so it can put any static key
@@ -343,10 +360,7 @@ fn a_code_holder_cannot_pair_with_someone_elses_public_key() {
     ));
     let owner = public_of(&w, &OWNER);
     let before = w.store.get(&owner).unwrap().to_bytes();
-    let verifier = one_time_verifier(&w);
-    w.appliance
-        .open_window_as(&w.appl_p, &w.store, &owner, &verifier, now, MAX_WINDOW)
-        .unwrap();
+    w.owner_opens_window(now);
     // The intruder holds the one-time code and the admin's public key.
     let intruder = Intruder::new(&w, &ONE_TIME);
     to_appliance(&mut w, &intruder.request(), now).unwrap();
@@ -381,16 +395,7 @@ fn pairing_again_with_a_paired_key_is_refused_sealed() {
     pair(&mut w, &RIGHT, OWNER, now);
     let owner = public_of(&w, &OWNER);
     let before = w.store.get(&owner).unwrap().to_bytes();
-    w.appliance
-        .open_window_as(
-            &w.appl_p,
-            &w.store,
-            &owner,
-            &one_time_verifier(&w),
-            now,
-            MAX_WINDOW,
-        )
-        .unwrap();
+    w.owner_opens_window(now);
     let mut phone = start_as(&mut w, &ONE_TIME, OWNER, now);
     let request = phone.send();
     to_appliance(&mut w, &request, now).unwrap();
@@ -577,17 +582,7 @@ fn lockout_is_per_window_and_never_permanent() {
             })
             .unwrap();
     }
-    let owner = public_of(&w, &OWNER);
-    w.appliance
-        .open_window_as(
-            &w.appl_p,
-            &w.store,
-            &owner,
-            &one_time_verifier(&w),
-            now,
-            MAX_WINDOW,
-        )
-        .unwrap();
+    w.owner_opens_window(now);
     let mut phone = start_as(&mut w, &ONE_TIME, [0x44; 32], now);
     let request = phone.send();
     assert_eq!(
@@ -605,18 +600,13 @@ fn windows_after_the_first_pairing_are_an_admins_with_a_one_time_code() {
     let mut w = world();
     let now = Instant::from_secs(1);
     pair(&mut w, &RIGHT, OWNER, now);
-    let owner = public_of(&w, &OWNER);
     assert_eq!(
         w.appliance.open_window(&w.store, now, MAX_WINDOW),
         Err(SessionError::Refused(Status::ACCESS_DENIED))
     );
     let verifier = one_time_verifier(&w);
-    let (_, user_event) = {
-        w.appliance
-            .open_window_as(&w.appl_p, &w.store, &owner, &verifier, now, MAX_WINDOW)
-            .unwrap();
-        pair(&mut w, &ONE_TIME, [0x55; 32], now)
-    };
+    w.owner_opens_window(now);
+    let (_, user_event) = pair(&mut w, &ONE_TIME, [0x55; 32], now);
     assert!(matches!(
         user_event,
         Some(ApplianceEvent::Paired { admin: false, .. })
@@ -629,9 +619,7 @@ fn windows_after_the_first_pairing_are_an_admins_with_a_one_time_code() {
         "a user opens no window"
     );
     // In an admin's window the printed code fails.
-    w.appliance
-        .open_window_as(&w.appl_p, &w.store, &owner, &verifier, now, MAX_WINDOW)
-        .unwrap();
+    w.owner_opens_window(now);
     let mut phone = start_as(&mut w, &RIGHT, [0x56; 32], now);
     let request = phone.send();
     to_appliance(&mut w, &request, now).unwrap();

@@ -417,104 +417,6 @@ fn an_exhausted_guard_needs_pairing() {
     assert_eq!(r.err(), Some(SessionError::NeedsPairing));
 }
 
-/// A provider that counts the expensive operations it is asked for.
-struct Counting {
-    inner: InsecureTestCrypto,
-    x25519: core::cell::Cell<u32>,
-    hashes: core::cell::Cell<u32>,
-}
-
-impl CryptoProvider for Counting {
-    type X25519Secret = <InsecureTestCrypto as CryptoProvider>::X25519Secret;
-    type Scalar = <InsecureTestCrypto as CryptoProvider>::Scalar;
-    type Point = <InsecureTestCrypto as CryptoProvider>::Point;
-    fn random_bytes(&mut self, out: &mut [u8]) {
-        self.inner.random_bytes(out)
-    }
-    fn sha256(&self, parts: &[&[u8]]) -> [u8; 32] {
-        self.hashes.set(self.hashes.get() + 1);
-        self.inner.sha256(parts)
-    }
-    fn hmac_sha256(&self, key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
-        self.hashes.set(self.hashes.get() + 1);
-        self.inner.hmac_sha256(key, parts)
-    }
-    fn hkdf_sha256(
-        &self,
-        salt: &[u8],
-        ikm: &[u8],
-        info: &[&[u8]],
-        okm: &mut [u8],
-    ) -> Result<(), CryptoError> {
-        self.inner.hkdf_sha256(salt, ikm, info, okm)
-    }
-    fn aead_seal(
-        &self,
-        key: &[u8; 32],
-        nonce: &[u8; 12],
-        aad: &[u8],
-        in_out: &mut [u8],
-    ) -> Result<[u8; 16], CryptoError> {
-        self.inner.aead_seal(key, nonce, aad, in_out)
-    }
-    fn aead_open(
-        &self,
-        key: &[u8; 32],
-        nonce: &[u8; 12],
-        aad: &[u8],
-        in_out: &mut [u8],
-        tag: &[u8; 16],
-    ) -> Result<(), CryptoError> {
-        self.inner.aead_open(key, nonce, aad, in_out, tag)
-    }
-    fn x25519_generate(&mut self) -> Self::X25519Secret {
-        self.x25519.set(self.x25519.get() + 1);
-        self.inner.x25519_generate()
-    }
-    fn x25519_import(&self, secret: &[u8; 32]) -> Self::X25519Secret {
-        self.inner.x25519_import(secret)
-    }
-    fn x25519_public(&self, secret: &Self::X25519Secret) -> [u8; 32] {
-        self.x25519.set(self.x25519.get() + 1);
-        self.inner.x25519_public(secret)
-    }
-    fn x25519(
-        &self,
-        secret: &Self::X25519Secret,
-        peer: &[u8; 32],
-    ) -> Result<[u8; 32], CryptoError> {
-        self.x25519.set(self.x25519.get() + 1);
-        self.inner.x25519(secret, peer)
-    }
-    fn p256_scalar_reduce(&self, bytes: &[u8]) -> Result<Self::Scalar, CryptoError> {
-        self.inner.p256_scalar_reduce(bytes)
-    }
-    fn p256_scalar_random(&mut self) -> Self::Scalar {
-        self.inner.p256_scalar_random()
-    }
-    fn p256_scalar_bytes(&self, scalar: &Self::Scalar) -> [u8; 32] {
-        self.inner.p256_scalar_bytes(scalar)
-    }
-    fn p256_point_decode(&self, sec1: &[u8; 65]) -> Result<Self::Point, CryptoError> {
-        self.inner.p256_point_decode(sec1)
-    }
-    fn p256_point_encode(&self, point: &Self::Point) -> Result<[u8; 65], CryptoError> {
-        self.inner.p256_point_encode(point)
-    }
-    fn p256_mul_base(&self, scalar: &Self::Scalar) -> Self::Point {
-        self.inner.p256_mul_base(scalar)
-    }
-    fn p256_mul(&self, scalar: &Self::Scalar, point: &Self::Point) -> Self::Point {
-        self.inner.p256_mul(scalar, point)
-    }
-    fn p256_add(&self, a: &Self::Point, b: &Self::Point) -> Self::Point {
-        self.inner.p256_add(a, b)
-    }
-    fn p256_sub(&self, a: &Self::Point, b: &Self::Point) -> Self::Point {
-        self.inner.p256_sub(a, b)
-    }
-}
-
 /// Security review, item 7: a forged resumption from a sender that does
 /// not know the appliance's static key costs one hash and no X25519
 /// operation; a genuine one still resumes.
@@ -524,11 +426,7 @@ fn a_forged_resumption_costs_one_hash_and_no_x25519() {
     let now = Instant::from_secs(1);
     let mut phone = start(&mut w, now);
     let request = frame(&mut |b| phone.poll_transmit(b));
-    let mut counting = Counting {
-        inner: InsecureTestCrypto::from_seed([2; 32]),
-        x25519: core::cell::Cell::new(0),
-        hashes: core::cell::Cell::new(0),
-    };
+    let mut counting = crate::crypto::spy::Spy::new([2; 32]);
     let record = ProverSecret::from_pbkdf_output(&counting, &[0x5A; 80])
         .unwrap()
         .verifier_record(&counting);
@@ -550,24 +448,20 @@ fn a_forged_resumption_costs_one_hash_and_no_x25519() {
         ..genuine
     };
     forged.mac = Fixed(request_mac(&counting, &[0x44; 32], &forged).unwrap());
+    let take = |w: &mut World, p: &mut crate::crypto::spy::Spy, frame: &[u8]| {
+        w.appliance
+            .handle_frame(p, &mut w.store, &identity, &PARAMS, frame, now)
+    };
     let mut b = [0u8; 256];
     let n = crate::to_slice(&h, &Message::ResumeRequest(forged), &mut b).unwrap();
-    counting.x25519.set(0);
-    counting.hashes.set(0);
+    counting.reset();
     let before = w
         .store
         .get(&w.phone_p.x25519_public(&w.phone_static))
         .unwrap()
         .resume_counter;
     assert_eq!(
-        w.appliance.handle_frame(
-            &mut counting,
-            &mut w.store,
-            &identity,
-            &PARAMS,
-            &b[..n],
-            now
-        ),
+        take(&mut w, &mut counting, &b[..n]),
         Err(SessionError::Authentication)
     );
     assert_eq!(counting.x25519.get(), 0, "no X25519 for a forged request");
@@ -579,14 +473,7 @@ fn a_forged_resumption_costs_one_hash_and_no_x25519() {
     changed.offer.max_frame = 256;
     let n = crate::to_slice(&h, &Message::ResumeRequest(changed), &mut b).unwrap();
     assert_eq!(
-        w.appliance.handle_frame(
-            &mut counting,
-            &mut w.store,
-            &identity,
-            &PARAMS,
-            &b[..n],
-            now
-        ),
+        take(&mut w, &mut counting, &b[..n]),
         Err(SessionError::Authentication)
     );
     let _ = w.appliance.poll_transmit(&mut [0; 256]);
@@ -598,17 +485,8 @@ fn a_forged_resumption_costs_one_hash_and_no_x25519() {
         before
     );
     // The genuine one costs what Noise needs.
-    counting.x25519.set(0);
-    w.appliance
-        .handle_frame(
-            &mut counting,
-            &mut w.store,
-            &identity,
-            &PARAMS,
-            &request,
-            now,
-        )
-        .unwrap();
+    counting.reset();
+    take(&mut w, &mut counting, &request).unwrap();
     assert_eq!(
         counting.x25519.get(),
         6,

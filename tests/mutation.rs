@@ -221,7 +221,7 @@ fn every_reordering_and_renumbering_of_an_enum_breaks_a_vector() {
             }
             let mut t = Tables::spec();
             let table = pick(&mut t);
-            let moved = std::mem::replace(&mut table[i], "(gap)".to_string());
+            let moved = core::mem::replace(&mut table[i], "(gap)".to_string());
             table.push(moved);
             mutations += 1;
             if !detected(&t, &checks) {

@@ -1,333 +1,97 @@
 //! The cases behind `spec/vectors/descriptors.json` and
 //! `spec/vectors/interaction.json`, shared by their generator
-//! (`examples/gen_interaction_vectors.rs`) and their test
-//! (`tests/interaction_vectors.rs`).
+//! (`examples/gen_interaction_vectors.rs`) and their tests
+//! (`tests/interaction_vectors.rs`, `tests/mutation.rs`).
 
-use applink::catalog::{
-    self, basic_information, device_types, identify, level_control, on_off, reference,
-};
-use applink::descriptor::{self, Compact, DeviceTypeRef, OwnedDescriptor, Privilege};
-use applink::interaction::{
-    Context, Dispatcher, EndpointEntry, EventCounter, Handler, Instance, Peer, RamSequenceStore,
-    Response,
-};
+#![allow(dead_code)]
+
+#[path = "descriptor_cases.rs"]
+pub mod descriptor_cases;
+#[path = "descriptor_json.rs"]
+pub mod descriptor_json;
+#[path = "exchange_cases.rs"]
+pub mod exchange_cases;
+#[path = "probe.rs"]
+pub mod probe;
+#[path = "spec_codec.rs"]
+pub mod spec_codec;
+#[path = "../vectors/cases.rs"]
+pub mod vector_cases;
+
+use applink::catalog::{self, level_control, on_off};
+use applink::descriptor::{self, OwnedDescriptor};
 use applink::message::*;
-use applink::time::Instant;
 use serde_json::{Value as Json, json};
 
-/// The descriptor vectors: name and device.
-pub fn descriptor_cases() -> Vec<(&'static str, Compact<'static>)> {
-    vec![("lamp", reference::LAMP), ("washer", reference::WASHER)]
+pub use vector_cases::render::message as message_json;
+
+/// One message vector: name, description, message.
+pub type MessageCase = (&'static str, String, Message<'static>);
+
+fn leak<T>(items: Vec<T>) -> &'static [T] {
+    Box::leak(items.into_boxed_slice())
 }
 
-/// Calls `f` with every message vector: name and message.
-pub fn message_cases(f: &mut dyn FnMut(&str, &Message<'_>)) {
-    let attrs = [on_off::ON];
-    let av = [AttributeValue::new(0, Value::U8(128))];
-    let args = [Field::new(0, Value::U8(50)), Field::new(1, Value::U16(10))];
-    let fields = [Field::new(0, Value::Enum(1))];
-    let values = [AttributeValue::new(0, Value::Bool(true))];
-    let records = [Record {
+fn seq<T>(items: Vec<T>) -> Seq<'static, T> {
+    Seq::from_slice(leak(items))
+}
+
+/// Every message vector of `interaction.json`.
+pub fn message_cases() -> Vec<MessageCase> {
+    let records = seq(vec![Record {
         endpoint: EndpointId(1),
         capability: on_off::ID,
         data_version: 7,
-        values: Seq::from_slice(&values),
-    }];
-    let ev_fields = [Field::new(0, Value::U32(5400))];
-    let hash = Fixed([0xAB; 16]);
-    f("describe", &Message::Describe(Describe { offset: 96 }));
-    f(
-        "describe_capability",
-        &Message::DescribeCapability(DescribeCapability {
-            endpoint: EndpointId(1),
-            capability: level_control::ID,
-            offset: 40,
-        }),
-    );
-    f(
-        "descriptor_chunk",
-        &Message::Descriptor(DescriptorChunk {
-            hash,
-            total_len: 300,
-            offset: 96,
-            data: Bytes(&[1, 2, 3]),
-        }),
-    );
-    f(
-        "read_one",
-        &Message::Read(Read {
-            endpoint: EndpointId(1),
-            capability: Some(on_off::ID),
-            attributes: Seq::from_slice(&attrs),
-        }),
-    );
-    f(
-        "read_endpoint",
-        &Message::Read(Read {
-            endpoint: EndpointId(1),
-            capability: None,
-            attributes: Seq::empty(),
-        }),
-    );
-    f(
-        "read_reply",
-        &Message::ReadReply(ReadReply {
-            records: Seq::from_slice(&records),
-            more: false,
-        }),
-    );
-    f(
-        "write_with_version",
-        &Message::Write(Write {
-            endpoint: EndpointId(1),
-            capability: level_control::ID,
-            data_version: Some(7),
-            values: Seq::from_slice(&av),
-        }),
-    );
-    f(
-        "write_reply",
-        &Message::WriteReply(WriteReply { data_version: 8 }),
-    );
-    f(
-        "invoke",
-        &Message::Invoke(Invoke {
-            endpoint: EndpointId(1),
-            capability: level_control::ID,
-            command: level_control::MOVE_TO_LEVEL,
-            timed_ms: None,
-            args: Seq::from_slice(&args),
-        }),
-    );
-    f(
-        "invoke_timed",
-        &Message::Invoke(Invoke {
-            endpoint: EndpointId(1),
-            capability: catalog::door_lock::ID,
-            command: catalog::door_lock::UNLOCK,
-            timed_ms: Some(1000),
-            args: Seq::empty(),
-        }),
-    );
-    f(
-        "invoke_reply",
-        &Message::InvokeReply(InvokeReply {
-            status: Status::SUCCESS,
-            fields: Seq::from_slice(&fields),
-        }),
-    );
-    f(
-        "subscribe",
-        &Message::Subscribe(Subscribe {
-            endpoint: EndpointId(1),
-            capability: Some(on_off::ID),
-            attributes: Seq::empty(),
-            min_interval_ms: 1000,
-            max_interval_ms: 60_000,
-            min_change: 0,
-            events: true,
-        }),
-    );
-    f(
-        "subscribe_reply",
-        &Message::SubscribeReply(SubscribeReply {
-            subscription: 1,
-            max_interval_ms: 60_000,
-        }),
-    );
-    f(
-        "unsubscribe",
-        &Message::Unsubscribe(Unsubscribe { subscription: 1 }),
-    );
-    f(
-        "report",
-        &Message::Report(Report {
-            subscription: 1,
-            records: Seq::from_slice(&records),
-        }),
-    );
-    f(
-        "event",
-        &Message::Event(Event {
+        values: seq(vec![AttributeValue::new(0, Value::Bool(true))]),
+    }]);
+    let event = |priority, timestamp_ms, fields| {
+        Message::Event(Event {
             endpoint: EndpointId(1),
             capability: catalog::operational_state::ID,
             event: catalog::operational_state::CYCLE_COMPLETE,
             sequence: 1024,
-            priority: Priority::Info,
-            timestamp_ms: Some(1_700_000_000_000),
-            fields: Seq::from_slice(&ev_fields),
-        }),
-    );
-    f(
-        "status_constraint_error",
-        &Message::Status(StatusReport {
-            status: Status::CONSTRAINT_ERROR,
-        }),
-    );
-}
-
-/// The lamp's handlers for the transcript: plain attribute tables, with
-/// on/off's commands.
-struct Attrs {
-    values: Vec<(AttributeId, Value<'static>)>,
-    toggles: bool,
-}
-
-impl Handler for Attrs {
-    fn read(&self, attribute: AttributeId) -> Result<Value<'_>, Status> {
-        self.values
-            .iter()
-            .find(|(a, _)| *a == attribute)
-            .map(|(_, v)| *v)
-            .ok_or(Status::UNSUPPORTED_ATTRIBUTE)
-    }
-
-    fn write(
-        &mut self,
-        attribute: AttributeId,
-        value: &Value<'_>,
-        _cx: &mut Context,
-    ) -> Result<(), Status> {
-        let slot = self
-            .values
-            .iter_mut()
-            .find(|(a, _)| *a == attribute)
-            .ok_or(Status::FAILURE)?;
-        slot.1 = match *value {
-            Value::U8(v) => Value::U8(v),
-            Value::U16(v) => Value::U16(v),
-            Value::Bool(v) => Value::Bool(v),
-            _ => return Err(Status::FAILURE),
-        };
-        Ok(())
-    }
-
-    fn invoke(
-        &mut self,
-        command: CommandId,
-        _args: &Seq<'_, Field<'_>>,
-        _r: &mut Response,
-        cx: &mut Context,
-    ) -> Result<(), Status> {
-        if !self.toggles {
-            return Err(Status::UNSUPPORTED_COMMAND);
-        }
-        let on = matches!(self.values[0].1, Value::Bool(true));
-        self.values[0].1 = Value::Bool(match command {
-            on_off::OFF => false,
-            on_off::ON_CMD => true,
-            _ => !on,
-        });
-        cx.changed(on_off::ON);
-        Ok(())
-    }
-}
-
-fn attrs(values: &[(u16, Value<'static>)], toggles: bool) -> Attrs {
-    Attrs {
-        values: values.iter().map(|(a, v)| (AttributeId(*a), *v)).collect(),
-        toggles,
-    }
-}
-
-/// Runs the reference lamp's dispatcher through a fixed conversation and
-/// returns its steps as JSON, with the descriptor hash it announced.
-pub fn transcript() -> (Json, DescriptorHash) {
-    let mut basic = attrs(
-        &[
-            (0, Value::Str("Test Vendor")),
-            (1, Value::Str("Reference Lamp")),
-            (2, Value::Str("L-0001")),
-            (3, Value::Str("1.0.0")),
-            (4, Value::Str("DE")),
-            (5, Value::Str("Desk")),
-            (6, Value::Bool(true)),
-        ],
-        false,
-    );
-    let mut ident = attrs(&[(0, Value::U16(0))], false);
-    let mut light = attrs(&[(0, Value::Bool(false))], true);
-    let mut level = attrs(
-        &[
-            (0, Value::U8(100)),
-            (1, Value::U8(1)),
-            (2, Value::U8(254)),
-            (3, Value::Null),
-        ],
-        false,
-    );
-    let mut root = [Instance::new(&basic_information::CAPABILITY, &mut basic)
-        .with_present(reference::ROOT_PRESENT)];
-    let mut lamp = [
-        Instance::new(&identify::CAPABILITY, &mut ident),
-        Instance::new(&on_off::CAPABILITY, &mut light),
-        Instance::new(&level_control::CAPABILITY, &mut level)
-            .with_present(reference::LAMP_LEVEL_PRESENT),
-    ];
-    let root_types: [DeviceTypeRef; 1] = [device_types::ROOT_NODE.reference()];
-    let lamp_types: [DeviceTypeRef; 1] = [device_types::DIMMABLE_LIGHT.reference()];
-    let mut endpoints = [
-        EndpointEntry::new(0, &root_types, &mut root),
-        EndpointEntry::new(1, &lamp_types, &mut lamp),
-    ];
-    let counter = EventCounter::new(RamSequenceStore::default(), 64);
-    let mut d: Dispatcher<'_, RamSequenceStore, 2, 256> =
-        Dispatcher::new(reference::LAMP.info, &mut endpoints, counter, 7).expect("valid lamp");
-    let hash = d.descriptor_hash();
-
-    let user = Peer {
-        session: 1,
-        privilege: Privilege::User,
+            priority,
+            timestamp_ms,
+            fields,
+        })
     };
-    let stranger = Peer {
-        session: 0,
-        privilege: Privilege::Unauthenticated,
-    };
-    let on = [on_off::ON];
-    let level_128 = [AttributeValue::new(0, Value::U8(128))];
-    let level_255 = [AttributeValue::new(0, Value::U8(255))];
-    let min_level = [AttributeValue::new(1, Value::U8(5))];
-    let steps: Vec<(&str, Peer, u64, Message<'_>)> = vec![
+    let mut out: Vec<MessageCase> = vec![
         (
-            "describe from 0 (64-byte frames)",
-            stranger,
-            0,
-            Message::Describe(Describe { offset: 0 }),
+            "payload_describe",
+            "Describe from offset 96".into(),
+            Message::Describe(Describe { offset: 96 }),
         ),
         (
-            "describe_capability level_control from 0 (64-byte frames)",
-            stranger,
-            0,
+            "payload_describe_capability",
+            "DescribeCapability: level_control on endpoint 1 from offset 40".into(),
             Message::DescribeCapability(DescribeCapability {
                 endpoint: EndpointId(1),
                 capability: level_control::ID,
-                offset: 0,
+                offset: 40,
             }),
         ),
         (
-            "read without pairing",
-            stranger,
-            0,
-            Message::Read(Read {
-                endpoint: EndpointId(1),
-                capability: None,
-                attributes: Seq::empty(),
+            "payload_descriptor_chunk",
+            "Descriptor: 3 bytes at offset 96 of a 300-byte descriptor".into(),
+            Message::Descriptor(DescriptorChunk {
+                hash: Fixed([0xAB; 16]),
+                total_len: 300,
+                offset: 96,
+                data: Bytes(&[1, 2, 3]),
             }),
         ),
         (
-            "read on_off.on",
-            user,
-            10,
+            "payload_read_one",
+            "Read on_off.on of endpoint 1".into(),
             Message::Read(Read {
                 endpoint: EndpointId(1),
                 capability: Some(on_off::ID),
-                attributes: Seq::from_slice(&on),
+                attributes: seq(vec![on_off::ON]),
             }),
         ),
         (
-            "read all of endpoint 1 (chunked)",
-            user,
-            20,
+            "payload_read_endpoint",
+            "Read every readable attribute of endpoint 1".into(),
             Message::Read(Read {
                 endpoint: EndpointId(1),
                 capability: None,
@@ -335,87 +99,64 @@ pub fn transcript() -> (Json, DescriptorHash) {
             }),
         ),
         (
-            "write level 128 at data version 7",
-            user,
-            30,
+            "payload_read_reply",
+            "ReadReply: one record, no more chunks".into(),
+            Message::ReadReply(ReadReply {
+                records,
+                more: false,
+            }),
+        ),
+        (
+            "payload_write_with_version",
+            "Write level 128 only at data version 7".into(),
             Message::Write(Write {
                 endpoint: EndpointId(1),
                 capability: level_control::ID,
                 data_version: Some(7),
-                values: Seq::from_slice(&level_128),
+                values: seq(vec![AttributeValue::new(0, Value::U8(128))]),
             }),
         ),
         (
-            "write level 255: out of range",
-            user,
-            40,
-            Message::Write(Write {
-                endpoint: EndpointId(1),
-                capability: level_control::ID,
-                data_version: None,
-                values: Seq::from_slice(&level_255),
-            }),
+            "payload_write_reply",
+            "WriteReply: new data version 8".into(),
+            Message::WriteReply(WriteReply { data_version: 8 }),
         ),
         (
-            "write min_level: read-only",
-            user,
-            50,
-            Message::Write(Write {
-                endpoint: EndpointId(1),
-                capability: level_control::ID,
-                data_version: None,
-                values: Seq::from_slice(&min_level),
-            }),
-        ),
-        (
-            "write at stale data version 7",
-            user,
-            60,
-            Message::Write(Write {
-                endpoint: EndpointId(1),
-                capability: level_control::ID,
-                data_version: Some(7),
-                values: Seq::from_slice(&level_128),
-            }),
-        ),
-        (
-            "invoke toggle",
-            user,
-            70,
+            "payload_invoke",
+            "Invoke move_to_level with two arguments".into(),
             Message::Invoke(Invoke {
                 endpoint: EndpointId(1),
-                capability: on_off::ID,
-                command: on_off::TOGGLE,
+                capability: level_control::ID,
+                command: level_control::MOVE_TO_LEVEL,
                 timed_ms: None,
+                args: seq(vec![
+                    Field::new(0, Value::U8(50)),
+                    Field::new(1, Value::U16(10)),
+                ]),
+            }),
+        ),
+        (
+            "payload_invoke_timed",
+            "A timed Invoke: door_lock unlock within 1000 ms".into(),
+            Message::Invoke(Invoke {
+                endpoint: EndpointId(1),
+                capability: catalog::door_lock::ID,
+                command: catalog::door_lock::UNLOCK,
+                timed_ms: Some(1000),
                 args: Seq::empty(),
             }),
         ),
         (
-            "invoke unknown command 9",
-            user,
-            80,
-            Message::Invoke(Invoke {
-                endpoint: EndpointId(1),
-                capability: on_off::ID,
-                command: CommandId(9),
-                timed_ms: None,
-                args: Seq::empty(),
+            "payload_invoke_reply",
+            "InvokeReply SUCCESS with one response field".into(),
+            Message::InvokeReply(InvokeReply {
+                status: Status::SUCCESS,
+                fields: seq(vec![Field::new(0, Value::Enum(1))]),
             }),
         ),
         (
-            "read unknown endpoint 5",
-            user,
-            90,
-            Message::Read(Read {
-                endpoint: EndpointId(5),
-                capability: None,
-                attributes: Seq::empty(),
-            }),
-        ),
-        (
-            "subscribe to on_off, 1 s .. 60 s",
-            user,
-            100,
+            "payload_subscribe",
+            "Subscribe to on_off, 1 s to 60 s, with events".into(),
             Message::Subscribe(Subscribe {
                 endpoint: EndpointId(1),
                 capability: Some(on_off::ID),
@@ -423,70 +164,137 @@ pub fn transcript() -> (Json, DescriptorHash) {
                 min_interval_ms: 1000,
                 max_interval_ms: 60_000,
                 min_change: 0,
-                events: false,
+                events: true,
             }),
         ),
+        (
+            "payload_subscribe_reply",
+            "SubscribeReply: subscription 1, 60 s granted".into(),
+            Message::SubscribeReply(SubscribeReply {
+                subscription: 1,
+                max_interval_ms: 60_000,
+            }),
+        ),
+        (
+            "payload_unsubscribe",
+            "Unsubscribe subscription 1".into(),
+            Message::Unsubscribe(Unsubscribe { subscription: 1 }),
+        ),
+        (
+            "payload_report",
+            "Report for subscription 1: one record".into(),
+            Message::Report(Report {
+                subscription: 1,
+                records,
+            }),
+        ),
+        (
+            "payload_event_info",
+            "Event cycle_complete, priority Info, with a timestamp and a field".into(),
+            event(
+                Priority::Info,
+                Some(1_700_000_000_000),
+                seq(vec![Field::new(0, Value::U32(5400))]),
+            ),
+        ),
+        (
+            "payload_event_debug",
+            "Event with priority Debug, no timestamp, no fields".into(),
+            event(Priority::Debug, None, Seq::empty()),
+        ),
+        (
+            "payload_event_critical",
+            "Event with priority Critical".into(),
+            event(Priority::Critical, Some(1), Seq::empty()),
+        ),
     ];
+    for &status in Status::ALL {
+        let name = status.name().expect("a named status");
+        out.push((
+            Box::leak(format!("payload_status_{}", name.to_lowercase()).into_boxed_str()),
+            format!("Status message carrying {name} ({})", status.0),
+            Message::Status(StatusReport { status }),
+        ));
+    }
+    out
+}
+
+/// The status name a message carries, if it carries one (a `Status`
+/// message, or an `InvokeReply`).
+pub fn status_of(m: &Message<'_>) -> Option<&'static str> {
+    match m {
+        Message::Status(s) => s.status.name(),
+        Message::InvokeReply(r) => r.status.name(),
+        _ => None,
+    }
+}
+
+fn hex_payload(m: &Message<'_>) -> String {
+    let mut buf = [0u8; 256];
+    hex::encode(m.to_slice(&mut buf).expect("case fits"))
+}
+
+/// The valid descriptor vectors as JSON.
+fn descriptor_vectors() -> Vec<Json> {
     let mut out = Vec::new();
-    for (note, peer, at, request) in &steps {
-        let mut buf = [0u8; 64];
-        let mut replies = Vec::new();
-        d.handle(
-            request,
-            *peer,
-            Instant::from_millis(*at),
-            &mut buf,
-            &mut |m| replies.push(hex::encode(m)),
-        )
-        .expect("answered");
-        let mut report = [0u8; 64];
-        while let Some(o) = d.poll_report(&mut report).expect("report fits") {
-            replies.push(hex::encode(&report[..o.len]));
-        }
-        let mut req = [0u8; 64];
-        let n = request.to_slice(&mut req).expect("request fits").len();
+    for case in descriptor_cases::valid() {
+        let bytes = descriptor::encode::encode_to_vec(&case.device);
+        let owned = OwnedDescriptor::from_vec(bytes.clone()).expect("a valid device");
         out.push(json!({
-            "step": note,
-            "privilege": format!("{:?}", peer.privilege),
-            "at_ms": at,
-            "request": hex::encode(&req[..n]),
-            "replies": replies,
+            "name": case.name,
+            "description": case.description,
+            "kind": "descriptor",
+            "hex": hex::encode(&bytes),
+            "decoded": descriptor_json::compact(&case.device),
+            "hash": hex::encode(descriptor::hash_bytes(&bytes).0),
+            "expanded": {
+                "hex": hex::encode(owned.expanded_bytes()),
+                "decoded": descriptor_json::device(&owned.device()),
+            },
         }));
     }
-    (Json::Array(out), hash)
+    for case in descriptor_cases::rejected() {
+        out.push(json!({
+            "name": case.name,
+            "description": case.description,
+            "kind": "descriptor",
+            "hex": hex::encode(&case.bytes),
+            "decoded": null,
+            "error": case.error,
+        }));
+    }
+    out
 }
 
 /// The two JSON documents, as committed.
 pub fn render() -> (String, String) {
-    let descriptors: Vec<Json> = descriptor_cases()
+    let descriptors = json!({
+        "format": 1,
+        "description": "Descriptors (INTERACTION.md 2): encodings with their decoded fields, hashes (section 3) and catalog expansions (section 2.3), and descriptors a receiver rejects",
+        "vectors": descriptor_vectors(),
+    });
+    let mut vectors: Vec<Json> = message_cases()
         .into_iter()
-        .map(|(name, device)| {
-            let bytes = descriptor::encode::encode_to_vec(&device);
-            let owned = OwnedDescriptor::from_vec(bytes.clone()).expect("a reference device");
-            json!({
+        .map(|(name, description, m)| {
+            let mut v = json!({
                 "name": name,
-                "length": bytes.len(),
-                "hash": hex::encode(descriptor::hash_bytes(&bytes).0),
-                "encoded": hex::encode(&bytes),
-                "expanded": hex::encode(owned.expanded_bytes()),
-            })
+                "description": description,
+                "kind": "message",
+                "hex": hex_payload(&m),
+                "decoded": message_json(&m),
+            });
+            if let Some(status) = status_of(&m) {
+                v["status"] = json!(status);
+            }
+            v
         })
         .collect();
-    let descriptors = json!({
-        "about": "Encoded descriptors (spec/INTERACTION.md, Descriptor encoding: standard capabilities by catalog reference), their hashes (the first 16 bytes of SHA-256 over the encoding) and their expansions from the catalog (section 2.3: every capability in full). Generated by examples/gen_interaction_vectors.rs.",
-        "vectors": descriptors,
-    });
-    let mut messages = Vec::new();
-    message_cases(&mut |name, m| {
-        let mut buf = [0u8; 128];
-        let n = m.to_slice(&mut buf).expect("case fits").len();
-        messages.push(json!({ "name": name, "type": m.name(), "payload": hex::encode(&buf[..n]) }));
-    });
-    let (steps, hash) = transcript();
+    vectors.extend(exchange_cases::exchanges());
     let interaction = json!({
-        "about": "Interaction message payloads (no frame header or trailer), then a transcript of the reference lamp's dispatcher: each request payload and the reply payloads it produced, with 64-byte reply buffers. Generated by examples/gen_interaction_vectors.rs.",
-        "messages": messages,
-        "transcript": { "device": "lamp", "descriptor_hash": hex::encode(hash.0), "steps": steps },
+        "format": 1,
+        "description": "Interaction message payloads (no frame header or trailer), then exchanges with the reference lamp's and the conformance probe's dispatchers: each request and the replies it produced (INTERACTION.md 5 to 8)",
+        "devices": exchange_cases::devices(),
+        "vectors": vectors,
     });
     let pretty = |v: &Json| serde_json::to_string_pretty(v).expect("json") + "\n";
     (pretty(&descriptors), pretty(&interaction))

@@ -10,8 +10,6 @@
 
 #![allow(dead_code)]
 
-#[path = "../vectors/cases.rs"]
-pub mod codec_vectors;
 #[path = "handshake_cases.rs"]
 pub mod handshake;
 
@@ -29,6 +27,7 @@ use applink::wire::{Flags, Header};
 use serde_json::{Value as Json, json};
 
 use codec_vectors::render::{header as header_json, message as message_json};
+pub use handshake::codec_vectors;
 use handshake::{Log, SETUP_CODE, WRONG_CODE, recording, secret, take};
 
 /// The file format version.

@@ -288,8 +288,8 @@ fn every_lockout_answer_is_the_one_the_rules_predict() {
                 ("phone", Some("PairRequest")) => {
                     let a = &answer.expect("every PairRequest is answered")["decoded"]["message"];
                     let reason = &a["reply"]["reason"];
-                    if deadline.is_some() {
-                        let wait = deadline.unwrap() - now;
+                    if let Some(d) = deadline {
+                        let wait = d - now;
                         assert_eq!(*reason, json!({"type": "Busy", "retry_after_ms": wait}));
                     } else if !open || now >= until {
                         assert_eq!(*reason, json!({"type": "PairingWindowClosed"}));

@@ -100,7 +100,7 @@ pub fn ended_json(e: Ended) -> Json {
 /// One channel transcript being recorded: a sender, a receiver and the
 /// frames between them.
 struct Run {
-    p: RustCrypto<Box<dyn FnMut(&mut [u8])>>,
+    p: Boxed,
     sender: SecureChannel,
     receiver: SecureChannel,
     /// The sender's key phase index (0, 1, 2, ...) and current key.

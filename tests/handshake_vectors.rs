@@ -64,6 +64,10 @@ fn plaintext_frames_decode_to_the_messages_named() {
             if let Ok((header, m)) = applink::from_bytes(&raw) {
                 assert!(!header.flags.contains(applink::wire::Flags::SECURED));
                 assert_eq!(m.name(), f["message"], "{}", t["name"]);
+                assert_eq!(cases::codec_vectors::render::message(&m), f["decoded"]);
+                assert_eq!(cases::codec_vectors::render::header(&header), f["header"]);
+                // Every handshake flight is on the transcript's exchange.
+                assert_eq!(json_u16(&t["exchange"]), header.exchange, "{}", t["name"]);
                 assert_eq!(
                     header.flags.contains(applink::wire::Flags::INITIATOR),
                     f["from"] == "phone"
@@ -72,7 +76,7 @@ fn plaintext_frames_decode_to_the_messages_named() {
             }
         }
     }
-    assert_eq!(seen, 3 + 3 + 2, "every handshake frame is plaintext");
+    assert_eq!(seen, 3 + 3 + 3, "every handshake frame is plaintext");
 }
 
 /// Opens a transcript's secured frames in order with its listed keys.
@@ -102,6 +106,7 @@ fn open_secured(t: &Json, appliance_session: u16) -> usize {
         Instant::ZERO,
     );
     let mut opened = 0;
+    let (mut from_phone, mut from_appliance) = (0u32, 0u32);
     for f in t["frames"].as_array().unwrap() {
         let mut raw = bytes(&f["hex"]);
         if applink::from_bytes(&raw).is_ok() {
@@ -112,20 +117,41 @@ fn open_secured(t: &Json, appliance_session: u16) -> usize {
         } else {
             &mut phone
         };
-        if f["note"].as_str().unwrap().contains("key update") {
-            assert!(receiver.open(&p, &mut raw.clone(), Instant::ZERO).is_ok());
-            // The receiver switched keys because the frame said so (flag K).
-            assert!(receiver.receive_phase());
-            opened += 1;
-            continue;
-        }
-        let (_, m) = receiver
+        let (header, m) = receiver
             .open_message(&p, &mut raw, Instant::ZERO)
             .expect("opens with the listed keys");
         assert_eq!(m.name(), f["message"]);
+        assert_eq!(cases::codec_vectors::render::message(&m), f["decoded"]);
+        assert_eq!(cases::codec_vectors::render::header(&header), f["header"]);
+        // Each direction counts 0, 1, 2, ... with no counter left out.
+        let sent = if f["from"] == "phone" {
+            &mut from_phone
+        } else {
+            &mut from_appliance
+        };
+        assert_eq!(header.counter, *sent, "{}", f["note"]);
+        *sent += 1;
+        if f["note"].as_str().unwrap().contains("after a key update") {
+            // The receiver switched keys because the frame said so (flag K).
+            assert!(receiver.receive_phase());
+        }
         opened += 1;
     }
     opened
+}
+
+fn json_u16(v: &Json) -> u16 {
+    u16::try_from(v.as_u64().expect("a number")).unwrap()
+}
+
+/// The genuine (not forged) frame of a message type.
+fn genuine<'a>(t: &'a Json, message: &str) -> &'a Json {
+    t["frames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["message"] == message && !f["note"].as_str().unwrap().starts_with("forged"))
+        .unwrap()
 }
 
 fn session_from(t: &Json, index: usize) -> u16 {
@@ -147,7 +173,10 @@ fn secured_frames_open_with_the_listed_keys() {
     let pairing = transcript(&doc, "pairing");
     assert_eq!(open_secured(pairing, session_from(pairing, 1)), 2);
     let resumption = transcript(&doc, "resumption");
-    assert_eq!(open_secured(resumption, session_from(resumption, 1)), 3);
+    assert_eq!(
+        open_secured(resumption, session_from(resumption, 1)),
+        3 + 63
+    );
 }
 
 #[test]
@@ -206,7 +235,7 @@ fn noise_messages_are_the_resume_fields() {
     m1.extend_from_slice(&r.identity.0);
     m1.extend_from_slice(&r.payload.0);
     assert_eq!(m1, bytes(&n["message_1"]));
-    let Message::ResumeReply(q) = applink::from_bytes(&bytes(&t["frames"][1]["hex"]))
+    let Message::ResumeReply(q) = applink::from_bytes(&bytes(&genuine(t, "ResumeReply")["hex"]))
         .unwrap()
         .1
     else {

@@ -585,9 +585,29 @@ impl SecureChannel {
         false
     }
 
+    /// The highest counter received and authenticated so far, if any: the
+    /// top of the replay window (which holds it and the 63 below it).
+    pub const fn highest_received(&self) -> Option<u32> {
+        self.rx.window.highest()
+    }
+
     /// Whether the receive key of the previous phase is still held.
     pub const fn holds_previous_key(&self) -> bool {
         self.rx.previous.is_some()
+    }
+
+    /// Raises the counter the next sealed frame carries to `next`, as if
+    /// the frames in between had been sealed and lost: a sender may skip
+    /// counters (the receiver's window takes any jump forward), never go
+    /// back, so no nonce is reused. Refused with
+    /// [`SessionError::Replay`] if `next` is below the next counter. Used
+    /// to reach the end of the counter space in tests and vector files.
+    pub fn skip_to_counter(&mut self, next: u32) -> Result<(), SessionError> {
+        if u64::from(next) < self.tx.next {
+            return Err(SessionError::Replay(next));
+        }
+        self.tx.next = u64::from(next);
+        Ok(())
     }
 
     /// Sets the next send counter (tests of counter exhaustion).

@@ -156,33 +156,44 @@ pub enum SessionError {
 }
 
 impl SessionError {
-    /// The status this side sends for the error, if it answers at all.
+    /// The `Status` this side puts on the wire for the error
+    /// (`spec/HANDSHAKE.md` section 8), or `None` when it sends none: a
+    /// rejection it drops unanswered, a local condition, or a refusal that
+    /// travels in another form (`HelloReply::Reject`).
+    ///
+    /// Nothing unauthenticated gets an authoritative answer: a frame that
+    /// fails its tag, its counter or its key phase is dropped, and
+    /// `AUTHENTICATION_FAILED` (53) is never sent.
     pub const fn status(self) -> Option<Status> {
         Some(match self {
             SessionError::Wire(_)
+            | SessionError::Crypto(_)
+            | SessionError::Unexpected { .. }
+            | SessionError::WrongFrameKind
+            | SessionError::UnknownSession(0)
+            | SessionError::Authentication
             | SessionError::Replay(_)
             | SessionError::StaleKeyPhase(_)
+            | SessionError::CounterExhausted
+            | SessionError::Closed
+            | SessionError::PairingWindowClosed
+            | SessionError::Busy
+            | SessionError::LockedOut { .. }
+            | SessionError::Downgrade
             | SessionError::BufferTooSmall
-            | SessionError::KeyUpdateTooSoon => {
+            | SessionError::KeyUpdateTooSoon
+            | SessionError::Timeout => {
                 return None;
             }
             SessionError::Message(MessageError::UnknownType(_)) => Status::UNSUPPORTED_MESSAGE,
-            SessionError::Message(_) | SessionError::Crypto(_) => Status::INVALID_MESSAGE,
-            SessionError::Unexpected { .. } | SessionError::WrongFrameKind => Status::INVALID_STATE,
+            SessionError::Message(_) => Status::INVALID_MESSAGE,
             SessionError::UnknownSession(_) => Status::UNKNOWN_SESSION,
-            SessionError::Authentication => Status::AUTHENTICATION_FAILED,
-            SessionError::CounterExhausted | SessionError::Closed => Status::UNKNOWN_SESSION,
             SessionError::WrongSetupCode => Status::WRONG_SETUP_CODE,
-            SessionError::PairingWindowClosed => Status::PAIRING_WINDOW_CLOSED,
-            SessionError::Busy => Status::BUSY,
-            SessionError::LockedOut { .. } => Status::LOCKED_OUT,
             SessionError::Refused(s) => s,
             SessionError::NeedsPairing => Status::NEEDS_PAIRING,
             SessionError::AlreadyPaired => Status::ALREADY_PAIRED,
             SessionError::PairingTableFull => Status::RESOURCE_EXHAUSTED,
-            SessionError::Downgrade => Status::AUTHENTICATION_FAILED,
             SessionError::Storage => Status::FAILURE,
-            SessionError::Timeout => Status::TIMEOUT,
         })
     }
 }

@@ -9,6 +9,9 @@
 
 #![allow(dead_code)]
 
+#[path = "../vectors/cases.rs"]
+pub mod codec_vectors;
+
 use core::cell::RefCell;
 use std::rc::Rc;
 
@@ -75,11 +78,20 @@ pub fn recording(label: &'static str, log: &Log) -> RustCrypto<impl FnMut(&mut [
     })
 }
 
-fn draw_use(len: usize) -> &'static str {
-    match len {
-        64 => "P-256 scalar: these 64 bytes as a big-endian integer, reduced mod n",
-        32 => "X25519 ephemeral secret (clamped as RFC 7748 defines)",
-        2 => "session id: u16 little-endian (0 would be redrawn)",
+/// What a draw is for, from who drew it and its length: each side makes
+/// at most one draw of each length per transcript (HANDSHAKE.md 2.1).
+fn draw_use(side: &str, len: usize) -> &'static str {
+    let phone = side.starts_with("phone");
+    match (phone, len) {
+        (true, 64) => {
+            "x: the phone's SPAKE2+ scalar, these 64 bytes as a big-endian integer reduced mod n (0 would be drawn again)"
+        }
+        (false, 64) => {
+            "y: the appliance's SPAKE2+ scalar, these 64 bytes as a big-endian integer reduced mod n (0 would be drawn again)"
+        }
+        (false, 2) => "session_a: u16 little-endian (0, or an id in use, would be drawn again)",
+        (true, 32) => "e: the phone's X25519 ephemeral secret (clamped as RFC 7748 defines)",
+        (false, 32) => "e: the appliance's X25519 ephemeral secret (clamped as RFC 7748 defines)",
         _ => "other",
     }
 }
@@ -89,7 +101,7 @@ fn randomness(log: &Log) -> Json {
         log.borrow()
             .iter()
             .map(|(side, bytes)| {
-                json!({"side": side, "bytes": hex::encode(bytes), "use": draw_use(bytes.len())})
+                json!({"side": side, "bytes": hex::encode(bytes), "use": draw_use(side, bytes.len())})
             })
             .collect(),
     )
@@ -121,9 +133,24 @@ fn bound(p: &impl CryptoProvider, shared: &[u8; 32], ss: &[u8; 32]) -> [u8; 32] 
     k
 }
 
-/// One frame of a transcript.
-fn frame(from: &str, bytes: &[u8], message: &str, note: &str) -> Json {
-    json!({"from": from, "message": message, "hex": hex::encode(bytes), "note": note})
+/// One frame of a transcript: its bytes, decoded header and message (for
+/// a secured frame, its plaintext's).
+fn frame(from: &str, bytes: &[u8], message: &Message<'_>, note: &str) -> Json {
+    let (header, _) = applink::wire::Header::parse(bytes).expect("a header");
+    json!({
+        "from": from,
+        "message": message.name(),
+        "decoded": codec_vectors::render::message(message),
+        "header": codec_vectors::render::header(&header),
+        "hex": hex::encode(bytes),
+        "note": note,
+    })
+}
+
+/// [`frame`] for a plaintext frame, decoded from its bytes.
+fn plain(from: &str, bytes: &[u8], note: &str) -> Json {
+    let (_, message) = applink::from_bytes(bytes).expect("a plaintext frame");
+    frame(from, bytes, &message, note)
 }
 
 pub fn take(f: &mut impl FnMut(&mut [u8]) -> Option<usize>) -> Vec<u8> {
@@ -336,6 +363,7 @@ fn pairing() -> (Json, Pairing) {
     block.extend_from_slice(&0u64.to_le_bytes());
     let json = json!({
         "name": "pairing",
+        "exchange": 0x0100,
         "description": "Pairing with the right setup code in 1.5 round trips; the phone's first command (Invoke on/off toggle) rides in the third flight; the appliance answers it. The appliance block (static key, parameters, replay-guard floor 0) is sealed under id-a; the phone's proof binds its static key through ss.",
         "randomness": randomness(&log),
         "spake2plus": {
@@ -356,11 +384,11 @@ fn pairing() -> (Json, Pairing) {
             "traffic": keys_json(&traffic),
         },
         "frames": [
-            frame("phone", &request, "PairRequest", "plaintext, flag I, session_p 0x0101"),
-            frame("appliance", &challenge, "PairChallenge", "plaintext; the attempt was counted before it left"),
-            frame("phone", &finish, "PairFinish", "plaintext, flag I; confirmP, sealed phone static key, proof"),
-            frame("phone", &command, "Invoke", "secured, same flight as PairFinish, counter 0"),
-            frame("appliance", &reply, "InvokeReply", "secured, counter 0"),
+            plain("phone", &request, "plaintext, flag I, session_p 0x0101"),
+            plain("appliance", &challenge, "plaintext; the attempt was counted before it left"),
+            plain("phone", &finish, "plaintext, flag I; confirmP, sealed phone static key, proof"),
+            frame("phone", &command, &first_command(), "secured, same flight as PairFinish, counter 0"),
+            frame("appliance", &reply, &success(), "secured, counter 0"),
         ],
     });
     (json, paired.pairing)
@@ -397,12 +425,13 @@ fn wrong_code() -> Json {
     assert!(a.handle(&status, now).is_none());
     json!({
         "name": "wrong-code",
+        "exchange": 0x0200,
         "description": "Pairing with a wrong setup code: confirmV does not verify, the phone sends Status(WRONG_SETUP_CODE = 49) once and, no genuine challenge coming within the 2 s grace, reports WrongSetupCode; the appliance takes the Status as a hint, ends the attempt after the grace, and the attempt stays counted.",
         "randomness": randomness(&log),
         "frames": [
-            frame("phone", &request, "PairRequest", "plaintext, flag I, from the wrong code's w0"),
-            frame("appliance", &challenge, "PairChallenge", "plaintext"),
-            frame("phone", &status, "Status", "plaintext, WRONG_SETUP_CODE"),
+            plain("phone", &request, "plaintext, flag I, from the wrong code's w0"),
+            plain("appliance", &challenge, "plaintext"),
+            plain("phone", &status, "plaintext, WRONG_SETUP_CODE"),
         ],
     })
 }
@@ -440,6 +469,21 @@ fn resumption(pairing: &Pairing) -> Json {
     let Some(ApplianceEvent::Resumed { mut channel, .. }) = a.handshake.poll_event() else {
         panic!("the appliance did not resume");
     };
+    // A forged ResumeReply first (the genuine one's last payload byte
+    // changed): it does not authenticate, and the phone keeps waiting with
+    // its handshake state untouched.
+    let mut forged = applink::from_bytes(&reply).unwrap();
+    let Message::ResumeReply(r) = &mut forged.1 else {
+        panic!("not ResumeReply");
+    };
+    r.payload.0[39] ^= 0x01;
+    let mut buf = [0u8; 256];
+    let n = applink::to_slice(&forged.0, &forged.1, &mut buf).unwrap();
+    let forged = buf[..n].to_vec();
+    assert_eq!(
+        phone.handle_frame(&phone_p, &phone_static_secret, &forged, now),
+        Err(applink::session::SessionError::Authentication)
+    );
     phone
         .handle_frame(&phone_p, &phone_static_secret, &reply, now)
         .unwrap();
@@ -456,17 +500,22 @@ fn resumption(pairing: &Pairing) -> Json {
     open(&a.p, &mut channel, &command, now);
     let answer = seal(&a.p, &mut channel, 0x0301, Flags::EMPTY, &success());
     open(&phone_p, &mut phone_channel, &answer, now);
-    // Frames 1..=63 are sealed but not listed: a key may be updated only
-    // after 64 frames under it.
-    for _ in 1..64 {
+    // Counters 1 to 63: a key may be updated only 64 counters after the
+    // first under it. Each is Ping{nonce: counter} on exchange
+    // counter mod 65535 + 1 (HANDSHAKE.md 5), listed in full.
+    let mut fillers = Vec::new();
+    for counter in 1..64u32 {
+        let ping = Message::Ping(applink::message::Ping { nonce: counter });
+        let exchange = (counter % 65535) as u16 + 1;
         let f = seal(
             &phone_p,
             &mut phone_channel,
-            0x0301,
+            exchange,
             Flags::INITIATOR,
-            &first_command(),
+            &ping,
         );
         open(&a.p, &mut channel, &f, now);
+        fillers.push(frame("phone", &f, &ping, "secured, before the key update"));
     }
     phone_channel.update_keys(&phone_p).unwrap();
     let updated = seal(
@@ -541,9 +590,21 @@ fn resumption(pairing: &Pairing) -> Json {
         phone_to_appliance: transport.initiator_to_responder,
         appliance_to_phone: transport.responder_to_initiator,
     };
+    let frames: Vec<Json> = [
+            vec![
+                plain("phone", &request, "plaintext, flag I; payload = guard 1 (u64 LE), sealed; offer; mac"),
+                plain("appliance", &forged, "forged: the genuine reply with its last payload byte changed; it does not authenticate and the phone keeps waiting, its handshake state untouched"),
+                plain("appliance", &reply, "plaintext; payload = session_a || parameters, sealed"),
+                frame("phone", &command, &first_command(), "secured, counter 0"),
+                frame("appliance", &answer, &success(), "secured, counter 0"),
+            ],
+            fillers,
+            vec![frame("phone", &updated, &first_command(), "secured, counter 64, after a key update: flag K set")],
+        ].concat();
     json!({
         "name": "resumption",
-        "description": "A later session in one round trip: Noise_IKpsk2_25519_ChaChaPoly_SHA256 with the pairing's static keys and psk (from the pairing transcript), replay guard 1, the offer in the prologue and the mac keyed by the appliance's static key; message 2 seals session_a and the appliance's parameters; then a command, its answer, and a command after the phone's key update (flag K).",
+        "exchange": 0x0300,
+        "description": "A later session in one round trip: Noise_IKpsk2_25519_ChaChaPoly_SHA256 with the pairing's static keys and psk (from the pairing transcript), replay guard 1, the offer in the prologue and the mac keyed by the appliance's static key; message 2 seals session_a and the appliance's parameters; a forged ResumeReply before the genuine one changes nothing; then a command, its answer, 63 Pings and a command after the phone's key update (flag K).",
         "randomness": randomness(&log),
         "noise": {
             "protocol_name": String::from_utf8_lossy(noise::PROTOCOL_NAME),
@@ -556,13 +617,7 @@ fn resumption(pairing: &Pairing) -> Json {
             "handshake_hash": hex::encode(transport.handshake_hash),
         },
         "keys": {"traffic": keys_json(&traffic)},
-        "frames": [
-            frame("phone", &request, "ResumeRequest", "plaintext, flag I; payload = guard 1 (u64 LE), sealed; offer; mac"),
-            frame("appliance", &reply, "ResumeReply", "plaintext; payload = session_a || parameters, sealed"),
-            frame("phone", &command, "Invoke", "secured, counter 0"),
-            frame("appliance", &answer, "InvokeReply", "secured, counter 0"),
-            frame("phone", &updated, "Invoke", "secured, counter 64 (counters 1 to 63 not listed), after a key update: flag K set"),
-        ],
+        "frames": frames,
     })
 }
 

@@ -4,6 +4,7 @@
 
 use core::time::Duration;
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc::Receiver;
 use std::time::Instant;
 
 fn example(name: &str) -> std::path::PathBuf {
@@ -23,6 +24,43 @@ impl Drop for Lamp {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// Starts the `appliance` example with `args`; its output lines arrive on
+/// the receiver.
+fn start_lamp(args: &[&str]) -> (Lamp, Receiver<String>) {
+    let mut child = Command::new(example("appliance"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("cargo test builds the examples");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (Lamp(child), rx)
+}
+
+/// The rest of the first output line starting with `prefix`.
+fn wait_for(lines: &Receiver<String>, prefix: &str) -> String {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(120) {
+        if let Ok(line) = lines.recv_timeout(Duration::from_secs(1))
+            && let Some(rest) = line.strip_prefix(prefix)
+        {
+            return rest.to_owned();
+        }
+    }
+    panic!("the appliance never printed {prefix:?}")
 }
 
 fn phone(store: &std::path::Path, addr: &str, args: &[&str]) -> Output {
@@ -53,34 +91,9 @@ fn discover_pair_describe_read_invoke_watch_share_remove() {
     std::fs::create_dir_all(&dir).unwrap();
     let store = dir.join("phone.store");
     let _ = std::fs::remove_file(&store);
-    let mut child = Command::new(example("appliance"))
-        .args(["--addr", addr])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("cargo test builds the examples");
+    let (lamp, lines) = start_lamp(&["--addr", addr]);
     // The lamp prints its manual code first; read it from its output.
-    let stdout = child.stdout.take().unwrap();
-    let lamp = Lamp(child);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        use std::io::BufRead;
-        for line in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let started = Instant::now();
-    let mut code = None;
-    while code.is_none() && started.elapsed() < Duration::from_secs(120) {
-        if let Ok(line) = rx.recv_timeout(Duration::from_secs(1)) {
-            code = line.strip_prefix("manual code: ").map(str::to_owned);
-        }
-    }
-    let code = code.expect("the appliance prints its manual code");
+    let code = wait_for(&lines, "manual code: ");
 
     let out = ok(&phone(&store, addr, &["discover"]));
     assert!(out.contains("found LAMP0001"), "{out}");
@@ -148,6 +161,50 @@ fn discover_pair_describe_read_invoke_watch_share_remove() {
     let bad = phone(&store, addr, &["read", "1", "no_such_capability"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("no capability"));
+    drop(lamp);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// SPEC.md 13.1 as a porter runs it: the appliance on a chosen loopback
+/// port with a chosen setup code, the phone pointed at that port with the
+/// bare code (so it sends `Hello` first and learns the device id), and each
+/// side printing what happened.
+#[test]
+fn a_chosen_port_and_setup_code_pair_with_the_bare_code() {
+    let addr = "127.0.0.1:45543";
+    let dir = std::env::temp_dir().join(format!("applink-cli-port-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = dir.join("port.store");
+    let _ = std::fs::remove_file(&store);
+    let (lamp, lines) = start_lamp(&["--addr", addr, "--code", "2718-2818"]);
+    assert_eq!(
+        wait_for(&lines, "serving on udp://"),
+        format!("{addr} (pairing window open for 15 minutes)")
+    );
+
+    let out = ok(&phone(&store, addr, &["discover"]));
+    assert!(
+        out.contains(&format!("found LAMP0001 by probing {addr}")),
+        "{out}"
+    );
+    // A wrong code says so, on one line.
+    let wrong = phone(&store, addr, &["pair", "27182819"]);
+    assert!(!wrong.status.success());
+    let err = String::from_utf8_lossy(&wrong.stderr);
+    assert!(err.contains("wrong setup code"), "{err}");
+    assert!(wait_for(&lines, "a pairing attempt failed: ").contains("setup code"));
+
+    let out = ok(&phone(&store, addr, &["pair", "27182818"]));
+    assert!(
+        out.contains(&format!("paired with LAMP0001 at {addr}")),
+        "{out}"
+    );
+    assert!(wait_for(&lines, "a phone paired ").starts_with("(admin: true)"));
+    let out = ok(&phone(&store, addr, &["invoke", "1", "on_off", "toggle"]));
+    assert!(out.contains("toggle: Status::SUCCESS"), "{out}");
+    let out = ok(&phone(&store, addr, &["read", "1", "on_off", "on"]));
+    assert!(out.contains("1.on_off.on = true"), "{out}");
+    assert!(!wait_for(&lines, "a phone resumed").is_empty());
     drop(lamp);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -612,7 +612,9 @@ impl<
         };
         let exchange = header.exchange;
         match (ty, message) {
-            (Ok(ty), _) if is_handshake(ty) => {
+            // A handshake message that does not decode is dropped like any
+            // other malformed plaintext (SPEC.md 9): no answer, no state.
+            (Ok(ty), Ok(_)) if is_handshake(ty) => {
                 self.handle_handshake(from, exchange, ty, bytes, now)
             }
             (_, Ok(Message::Hello(hello))) => {
@@ -782,6 +784,9 @@ impl<
         match result {
             Ok(()) => {}
             Err(SessionError::Authentication) if is_resume => self.rejections.resume_mac += 1,
+            // Unauthenticated and undecodable: dropped, and no attempt
+            // counted against the address (SPEC.md 9).
+            Err(SessionError::Message(_)) => self.rejections.malformed += 1,
             Err(_) => {
                 self.rejections.handshake += 1;
                 if is_resume {

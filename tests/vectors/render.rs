@@ -300,15 +300,18 @@ pub fn message(m: &Message<'_>) -> Json {
             "features": h.features.0,
             "purpose": purpose(h.purpose),
         }),
-        Message::HelloReply(HelloReply::Accept(a)) => json!({"reply": {
+        // A message whose content is an enum carries it under `value`, as
+        // does a variant whose content is one enum (vectors/README.md).
+        Message::HelloReply(HelloReply::Accept(a)) => json!({"value": {
             "type": "Accept",
             "version": a.version,
             "max_frame": a.max_frame,
             "features": a.features.0,
             "descriptor_hash": hex::encode(a.descriptor_hash.0),
+            "device_id": hex::encode(a.device_id.0),
         }}),
         Message::HelloReply(HelloReply::Reject(r)) => {
-            json!({"reply": {"type": "Reject", "reason": hello_reject(r)}})
+            json!({"value": {"type": "Reject", "value": hello_reject(r)}})
         }
         Message::PairRequest(p) => json!({
             "session": p.session,
@@ -400,7 +403,7 @@ pub fn message(m: &Message<'_>) -> Json {
         Message::Pong(p) => json!({"nonce": p.nonce}),
         Message::Close(c) => json!({"reason": status(c.reason)}),
         Message::Ack => json!({}),
-        Message::Admin(a) => json!({"request": match a {
+        Message::Admin(a) => json!({"value": match a {
             AdminRequest::List { from } => json!({"type": "List", "from": from}),
             AdminRequest::Remove { peer } => json!({"type": "Remove", "peer": hex::encode(peer.0)}),
             AdminRequest::SetRole { peer, admin } => {

@@ -287,7 +287,7 @@ fn every_lockout_answer_is_the_one_the_rules_predict() {
             match (e["from"].as_str().unwrap(), message["type"].as_str()) {
                 ("phone", Some("PairRequest")) => {
                     let a = &answer.expect("every PairRequest is answered")["decoded"]["message"];
-                    let reason = &a["reply"]["reason"];
+                    let reason = &a["value"]["value"];
                     if let Some(d) = deadline {
                         let wait = d - now;
                         assert_eq!(*reason, json!({"type": "Busy", "retry_after_ms": wait}));
@@ -339,7 +339,7 @@ fn every_lockout_answer_is_the_one_the_rules_predict() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|e| e["decoded"]["message"]["reply"]["reason"]["type"] == "LockedOut")
+        .filter(|e| e["decoded"]["message"]["value"]["value"]["type"] == "LockedOut")
         .count();
     assert!(
         locked >= 8,

@@ -822,7 +822,7 @@ mod tests {
                 Ok(crate::message::Value::Null)
             }
             fn serves(&self, element: Element) -> bool {
-                element != Element::Command(operational_state::PAUSE)
+                element != Element::Command(operational_state::pause::ID)
             }
         }
         let mut c = NoPause;
@@ -832,7 +832,7 @@ mod tests {
         assert!(matches!(
             build_one!(Instance::new(cap, &mut c).with_all_optional()),
             Err(InteractionError::Descriptor(DescriptorError::NotServed {
-                element: Element::Command(operational_state::PAUSE),
+                element: Element::Command(operational_state::pause::ID),
                 ..
             }))
         ));

@@ -94,7 +94,7 @@ pub fn message_cases(f: &mut dyn FnMut(&str, &Message<'_>)) {
         &Message::Invoke(Invoke {
             endpoint: EndpointId(1),
             capability: level_control::ID,
-            command: level_control::MOVE_TO_LEVEL,
+            command: level_control::move_to_level::ID,
             timed_ms: None,
             args: Seq::from_slice(&args),
         }),
@@ -104,7 +104,7 @@ pub fn message_cases(f: &mut dyn FnMut(&str, &Message<'_>)) {
         &Message::Invoke(Invoke {
             endpoint: EndpointId(1),
             capability: catalog::door_lock::ID,
-            command: catalog::door_lock::UNLOCK,
+            command: catalog::door_lock::unlock::ID,
             timed_ms: Some(1000),
             args: Seq::empty(),
         }),
@@ -214,8 +214,8 @@ impl Handler for Attrs {
         }
         let on = matches!(self.values[0].1, Value::Bool(true));
         self.values[0].1 = Value::Bool(match command {
-            on_off::OFF => false,
-            on_off::ON_CMD => true,
+            on_off::off::ID => false,
+            on_off::on::ID => true,
             _ => !on,
         });
         cx.changed(on_off::ON);
@@ -385,7 +385,7 @@ pub fn transcript() -> (Json, DescriptorHash) {
             Message::Invoke(Invoke {
                 endpoint: EndpointId(1),
                 capability: on_off::ID,
-                command: on_off::TOGGLE,
+                command: on_off::toggle::ID,
                 timed_ms: None,
                 args: Seq::empty(),
             }),

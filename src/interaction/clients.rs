@@ -19,8 +19,8 @@ use crate::catalog::{
 };
 use crate::descriptor::{Capability, DescriptorError, IntType, Type, Width, validate};
 use crate::message::{
-    AttributeId, AttributeValue, CapabilityId, CommandId, EndpointId, Field, Invoke, Message, Read,
-    Seq, Value, Write,
+    AttributeId, AttributeValue, BatchItem, CapabilityId, CommandId, EndpointId, Field, Invoke,
+    Message, Read, Seq, Value, Write,
 };
 
 /// Most arguments a typed client passes.
@@ -38,15 +38,24 @@ pub struct InvokeRequest {
 }
 
 impl InvokeRequest {
-    /// The `Invoke` message.
-    pub fn message(&self) -> Message<'_> {
-        Message::Invoke(Invoke {
+    fn request(&self) -> Invoke<'_> {
+        Invoke {
             endpoint: self.endpoint,
             capability: self.capability,
             command: self.command,
             timed_ms: self.timed_ms,
             args: Seq::from_slice(&self.args[..self.count]),
-        })
+        }
+    }
+
+    /// The `Invoke` message.
+    pub fn message(&self) -> Message<'_> {
+        Message::Invoke(self.request())
+    }
+
+    /// The invoke as an item of a [`Batch`](crate::message::Batch).
+    pub fn item(&self) -> BatchItem<'_> {
+        BatchItem::Invoke(self.request())
     }
 }
 
@@ -61,14 +70,23 @@ pub struct WriteRequest {
 }
 
 impl WriteRequest {
-    /// The `Write` message.
-    pub fn message(&self) -> Message<'_> {
-        Message::Write(Write {
+    fn request(&self) -> Write<'_> {
+        Write {
             endpoint: self.endpoint,
             capability: self.capability,
             data_version: self.data_version,
             values: Seq::from_slice(core::slice::from_ref(&self.value)),
-        })
+        }
+    }
+
+    /// The `Write` message.
+    pub fn message(&self) -> Message<'_> {
+        Message::Write(self.request())
+    }
+
+    /// The write as an item of a [`Batch`](crate::message::Batch).
+    pub fn item(&self) -> BatchItem<'_> {
+        BatchItem::Write(self.request())
     }
 }
 

@@ -288,3 +288,42 @@ fn on_lossy_links_every_batch_runs_once_and_is_answered() {
         assert_eq!(devices.level.level(), Some(42), "{name}");
     }
 }
+
+/// `spec/vectors/interaction.json`'s batch transcript decodes both ways:
+/// every request is a `Batch`, every reply a `BatchReply` with one result
+/// per item (or a `StatusReport` when nothing ran), and both re-encode to
+/// the committed bytes.
+#[test]
+fn the_batch_transcript_vectors_decode_both_ways() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/spec/vectors/interaction.json"
+    ))
+    .unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let steps = doc["batch_transcript"]["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 6);
+    let reencode = |m: &Message<'_>| {
+        let mut buf = [0u8; 128];
+        m.to_slice(&mut buf).unwrap().to_vec()
+    };
+    for step in steps {
+        let request = hex::decode(step["request"].as_str().unwrap()).unwrap();
+        let Ok(m @ Message::Batch(batch)) = Message::from_bytes(&request) else {
+            panic!("{step}: not a Batch");
+        };
+        assert_eq!(reencode(&m), request);
+        let replies = step["replies"].as_array().unwrap();
+        assert_eq!(replies.len(), 1, "{step}");
+        let reply = hex::decode(replies[0].as_str().unwrap()).unwrap();
+        let decoded = Message::from_bytes(&reply).unwrap();
+        assert_eq!(reencode(&decoded), reply);
+        let room = step["reply_buffer"].as_u64().unwrap() as usize;
+        assert!(reply.len() <= room, "{step}: the reply fits its buffer");
+        match decoded {
+            Message::BatchReply(r) => assert_eq!(r.results.len(), batch.items.len(), "{step}"),
+            Message::Status(s) => assert_eq!(s.status, Status::NEEDS_PAIRING, "{step}"),
+            other => panic!("{step}: {other:?}"),
+        }
+    }
+}

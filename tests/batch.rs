@@ -1,4 +1,4 @@
-//! Batched requests (`spec/INTERACTION.md`, section 9): a scene across three
+//! Batched requests (`spec/INTERACTION.md`, section 10): a scene across three
 //! lamps in one message, run in order, one result per item; what happens
 //! after a failing item; per-item checks; the reply bound; and, between two
 //! nodes on a lossy link, a batch that runs exactly once.

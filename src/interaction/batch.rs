@@ -1,4 +1,4 @@
-//! Batched requests (`spec/INTERACTION.md`, section 9): several writes and
+//! Batched requests (`spec/INTERACTION.md`, section 10): several writes and
 //! invokes in one message, run in order, answered in one `BatchReply` that
 //! fits the same frame.
 //!

@@ -171,7 +171,7 @@ pub const MAX_BATCH_ITEMS: usize = 32;
 
 /// Several writes and invokes in one message, run in order and answered by
 /// one [`BatchReply`] with an entry per item (`spec/INTERACTION.md`,
-/// section 9). The whole batch is one request: one exchange, one reply,
+/// section 10). The whole batch is one request: one exchange, one reply,
 /// executed at most once.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

@@ -359,7 +359,7 @@ impl<S: PhoneStore, L: Link> Client<S, L> {
 
     /// Starts a batch: writes and invokes sent in one message, run in order
     /// by the appliance and answered in one reply with an outcome per item
-    /// (`spec/INTERACTION.md`, section 9).
+    /// (`spec/INTERACTION.md`, section 10).
     ///
     /// ```no_run
     /// # use applink::interaction::clients::OnOff;

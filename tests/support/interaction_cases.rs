@@ -493,7 +493,7 @@ pub fn render() -> (String, String) {
     (pretty(&descriptors), pretty(&interaction))
 }
 
-// ---- Batched requests (spec/INTERACTION.md section 9) --------------------
+// ---- Batched requests (spec/INTERACTION.md section 10) -------------------
 
 /// Runs a three-lamp dispatcher (on/off and level control on endpoints
 /// 1..=3, plain attribute tables) through batches: a scene, a failure with

@@ -562,45 +562,9 @@ fn borrowed_message() -> impl Strategy<Value = OwnedMessage> {
             };
             OwnedMessage::ReadReply(head, records)
         }),
-        (
-            endpoint(),
-            capability(),
-            any::<Option<u32>>(),
-            pairs(ATTRIBUTE_DEPTH)
-        )
-            .prop_map(|(endpoint, capability, data_version, values)| {
-                let head = Write {
-                    endpoint,
-                    capability,
-                    data_version,
-                    values: Seq::empty(),
-                };
-                OwnedMessage::Write(head, values)
-            }),
-        (
-            endpoint(),
-            capability(),
-            any::<u16>(),
-            any::<Option<u16>>(),
-            pairs(FIELD_DEPTH)
-        )
-            .prop_map(|(endpoint, capability, command, timed_ms, args)| {
-                let head = Invoke {
-                    endpoint,
-                    capability,
-                    command: CommandId(command),
-                    timed_ms,
-                    args: Seq::empty(),
-                };
-                OwnedMessage::Invoke(head, args)
-            }),
-        (any::<u16>(), pairs(FIELD_DEPTH)).prop_map(|(status, fields)| {
-            let head = InvokeReply {
-                status: Status(status),
-                fields: Seq::empty(),
-            };
-            OwnedMessage::InvokeReply(head, fields)
-        }),
+        write_message(),
+        invoke_message(),
+        invoke_reply(),
         (
             endpoint(),
             any::<Option<u32>>(),
@@ -665,42 +629,57 @@ pub fn message() -> impl Strategy<Value = OwnedMessage> {
     ]
 }
 
+fn write_message() -> impl Strategy<Value = OwnedMessage> {
+    (
+        endpoint(),
+        capability(),
+        any::<Option<u32>>(),
+        pairs(ATTRIBUTE_DEPTH),
+    )
+        .prop_map(|(endpoint, capability, data_version, values)| {
+            let head = Write {
+                endpoint,
+                capability,
+                data_version,
+                values: Seq::empty(),
+            };
+            OwnedMessage::Write(head, values)
+        })
+}
+
+fn invoke_message() -> impl Strategy<Value = OwnedMessage> {
+    (
+        endpoint(),
+        capability(),
+        any::<u16>(),
+        any::<Option<u16>>(),
+        pairs(FIELD_DEPTH),
+    )
+        .prop_map(|(endpoint, capability, command, timed_ms, args)| {
+            let head = Invoke {
+                endpoint,
+                capability,
+                command: CommandId(command),
+                timed_ms,
+                args: Seq::empty(),
+            };
+            OwnedMessage::Invoke(head, args)
+        })
+}
+
+fn invoke_reply() -> impl Strategy<Value = OwnedMessage> {
+    (any::<u16>(), pairs(FIELD_DEPTH)).prop_map(|(status, fields)| {
+        let head = InvokeReply {
+            status: Status(status),
+            fields: Seq::empty(),
+        };
+        OwnedMessage::InvokeReply(head, fields)
+    })
+}
+
 /// A batch of up to four writes and invokes.
 fn batch() -> impl Strategy<Value = OwnedMessage> {
-    let item = prop_oneof![
-        (
-            endpoint(),
-            capability(),
-            any::<Option<u32>>(),
-            pairs(ATTRIBUTE_DEPTH)
-        )
-            .prop_map(|(endpoint, capability, data_version, values)| {
-                let head = Write {
-                    endpoint,
-                    capability,
-                    data_version,
-                    values: Seq::empty(),
-                };
-                OwnedMessage::Write(head, values)
-            }),
-        (
-            endpoint(),
-            capability(),
-            any::<u16>(),
-            any::<Option<u16>>(),
-            pairs(FIELD_DEPTH)
-        )
-            .prop_map(|(endpoint, capability, command, timed_ms, args)| {
-                let head = Invoke {
-                    endpoint,
-                    capability,
-                    command: CommandId(command),
-                    timed_ms,
-                    args: Seq::empty(),
-                };
-                OwnedMessage::Invoke(head, args)
-            }),
-    ];
+    let item = prop_oneof![write_message(), invoke_message()];
     (any::<bool>(), vec(item, 0..4)).prop_map(|(stop, items)| OwnedMessage::Batch(stop, items))
 }
 
@@ -710,13 +689,7 @@ fn batch_reply() -> impl Strategy<Value = OwnedMessage> {
         any::<u32>().prop_map(|data_version| {
             OwnedMessage::Plain(Message::WriteReply(WriteReply { data_version }))
         }),
-        (any::<u16>(), pairs(FIELD_DEPTH)).prop_map(|(status, fields)| {
-            let head = InvokeReply {
-                status: Status(status),
-                fields: Seq::empty(),
-            };
-            OwnedMessage::InvokeReply(head, fields)
-        }),
+        invoke_reply(),
         any::<u16>().prop_map(|status| {
             OwnedMessage::Plain(Message::Status(StatusReport {
                 status: Status(status),

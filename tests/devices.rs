@@ -418,7 +418,7 @@ device_tests! {
         write_ok: (1, identify::ID, identify::IDENTIFY_TIME, Value::U16(10)),
         write_bad: ((1, identify::ID, identify::IDENTIFY_TIME, Value::U16(4000)), Status::CONSTRAINT_ERROR),
         read_only: (0, basic_information::ID, basic_information::VENDOR_NAME, Value::Str("x")),
-        invoke: (on_off::ID, on_off::TOGGLE, &[], None),
+        invoke: (on_off::ID, on_off::toggle::ID, &[], None),
         numeric: ((1, identify::ID, identify::IDENTIFY_TIME), 10, Value::U16(0), Value::U16(5), Value::U16(20)),
         event: ROOT_EVENT,
     };
@@ -428,7 +428,7 @@ device_tests! {
         write_ok: (1, level_control::ID, level_control::LEVEL, Value::U8(200)),
         write_bad: ((1, level_control::ID, level_control::LEVEL, Value::U8(255)), Status::CONSTRAINT_ERROR),
         read_only: (1, level_control::ID, level_control::MIN_LEVEL, Value::U8(2)),
-        invoke: (level_control::ID, level_control::MOVE_TO_LEVEL, &[Field::new(0, Value::U8(50))], None),
+        invoke: (level_control::ID, level_control::move_to_level::ID, &[Field::new(0, Value::U8(50))], None),
         numeric: ((1, level_control::ID, level_control::LEVEL), 10, Value::U8(100), Value::U8(105), Value::U8(130)),
         event: ROOT_EVENT,
     };
@@ -438,7 +438,7 @@ device_tests! {
         write_ok: (1, on_off::ID, on_off::ON, Value::Bool(true)),
         write_bad: ((1, on_off::ID, on_off::ON, Value::U8(1)), Status::INVALID_DATA_TYPE),
         read_only: (1, electrical_power::ID, electrical_power::ACTIVE_POWER, Value::I32(5)),
-        invoke: (on_off::ID, on_off::ON_CMD, &[], None),
+        invoke: (on_off::ID, on_off::on::ID, &[], None),
         numeric: ((1, electrical_power::ID, electrical_power::ACTIVE_POWER), 1000, Value::I32(0), Value::I32(500), Value::I32(60_000)),
         event: ROOT_EVENT,
     };
@@ -448,7 +448,7 @@ device_tests! {
         write_ok: (1, thermostat::ID, thermostat::HEATING_SETPOINT, Value::I16(2100)),
         write_bad: ((1, thermostat::ID, thermostat::HEATING_SETPOINT, Value::I16(2130)), Status::CONSTRAINT_ERROR),
         read_only: (1, thermostat::ID, thermostat::LOCAL_TEMPERATURE, Value::I16(1)),
-        invoke: (thermostat::ID, thermostat::ADJUST_SETPOINT, &[Field::new(0, Value::I16(50))], None),
+        invoke: (thermostat::ID, thermostat::adjust_setpoint::ID, &[Field::new(0, Value::I16(50))], None),
         numeric: ((1, thermostat::ID, thermostat::LOCAL_TEMPERATURE), 50, Value::I16(2000), Value::I16(2020), Value::I16(2100)),
         event: ROOT_EVENT,
     };
@@ -458,7 +458,7 @@ device_tests! {
         write_ok: (1, laundry_controls::ID, laundry_controls::SPIN_RPM, Value::U16(1000)),
         write_bad: ((1, laundry_controls::ID, laundry_controls::SPIN_RPM, Value::U16(1100)), Status::CONSTRAINT_ERROR),
         read_only: (1, operational_state::ID, operational_state::STATE, Value::Enum(1)),
-        invoke: (operational_state::ID, operational_state::START, &[], None),
+        invoke: (operational_state::ID, operational_state::start::ID, &[], None),
         numeric: ((1, operational_state::ID, operational_state::REMAINING), 60, Value::U32(3600), Value::U32(3570), Value::U32(3500)),
         event: (1, operational_state::ID, operational_state::CYCLE_COMPLETE, &[Field::new(0, Value::U32(5400))]),
     };
@@ -468,7 +468,7 @@ device_tests! {
         write_ok: (1, dishwasher_alarm::ID, dishwasher_alarm::MASK, Value::Bitmap(0b11)),
         write_bad: ((1, dishwasher_alarm::ID, dishwasher_alarm::MASK, Value::Bitmap(1 << 7)), Status::CONSTRAINT_ERROR),
         read_only: (1, dishwasher_alarm::ID, dishwasher_alarm::ACTIVE, Value::Bitmap(1)),
-        invoke: (dishwasher_alarm::ID, dishwasher_alarm::RESET, &[Field::new(0, Value::Bitmap(1))], None),
+        invoke: (dishwasher_alarm::ID, dishwasher_alarm::reset::ID, &[Field::new(0, Value::Bitmap(1))], None),
         numeric: ((1, operational_state::ID, operational_state::REMAINING), 60, Value::U32(600), Value::U32(590), Value::U32(100)),
         event: (1, dishwasher_alarm::ID, dishwasher_alarm::ALARM, &[Field::new(0, Value::Bitmap(0b10))]),
     };
@@ -478,7 +478,7 @@ device_tests! {
         write_ok: (1, door_lock::ID, door_lock::AUTO_RELOCK, Value::U16(30)),
         write_bad: ((1, door_lock::ID, door_lock::AUTO_RELOCK, Value::U16(30)), Status::ACCESS_DENIED),
         read_only: (1, door_lock::ID, door_lock::LOCK_STATE, Value::Enum(door_lock::UNLOCKED)),
-        invoke: (door_lock::ID, door_lock::UNLOCK, &[], Some(1000)),
+        invoke: (door_lock::ID, door_lock::unlock::ID, &[], Some(1000)),
         numeric: ((1, power_source::ID, power_source::BATTERY_PERCENT), 5, Value::U8(80), Value::U8(78), Value::U8(70)),
         event: (1, door_lock::ID, door_lock::FORCED_ENTRY, &[]),
     };
@@ -488,7 +488,7 @@ device_tests! {
         write_ok: ROOT_LABEL_OK,
         write_bad: ROOT_LABEL_BAD,
         read_only: (1, window_covering::ID, window_covering::CURRENT_POSITION, Value::U16(1)),
-        invoke: (window_covering::ID, window_covering::GO_TO_POSITION, &[Field::new(0, Value::U16(5000))], None),
+        invoke: (window_covering::ID, window_covering::go_to_position::ID, &[Field::new(0, Value::U16(5000))], None),
         numeric: ((1, window_covering::ID, window_covering::CURRENT_POSITION), 100, Value::U16(0), Value::U16(50), Value::U16(500)),
         event: ROOT_EVENT,
     };
@@ -498,7 +498,7 @@ device_tests! {
         write_ok: ROOT_LABEL_OK,
         write_bad: ROOT_LABEL_BAD,
         read_only: (1, contact_sensing::ID, contact_sensing::STATE, Value::Bool(true)),
-        invoke: (identify::ID, identify::IDENTIFY, &[Field::new(0, Value::U16(5))], None),
+        invoke: (identify::ID, identify::identify::ID, &[Field::new(0, Value::U16(5))], None),
         numeric: ((1, power_source::ID, power_source::BATTERY_PERCENT), 5, Value::U8(50), Value::U8(49), Value::U8(40)),
         event: (1, contact_sensing::ID, contact_sensing::CHANGED, &[Field::new(0, Value::Bool(false))]),
     };
@@ -508,7 +508,7 @@ device_tests! {
         write_ok: (1, identify::ID, identify::IDENTIFY_TIME, Value::U16(3)),
         write_bad: ((1, identify::ID, identify::IDENTIFY_TIME, Value::I16(3)), Status::INVALID_DATA_TYPE),
         read_only: (1, temperature_measurement::ID, M, Value::I16(1)),
-        invoke: (identify::ID, identify::IDENTIFY, &[Field::new(0, Value::U16(5))], None),
+        invoke: (identify::ID, identify::identify::ID, &[Field::new(0, Value::U16(5))], None),
         numeric: ((1, temperature_measurement::ID, M), 50, Value::I16(2150), Value::I16(2170), Value::I16(2250)),
         event: (1, power_source::ID, EventId(0), &[]),
     };
@@ -518,7 +518,7 @@ device_tests! {
         write_ok: ROOT_LABEL_OK,
         write_bad: ((1, identify::ID, identify::IDENTIFY_TIME, Value::U16(3601)), Status::CONSTRAINT_ERROR),
         read_only: (1, water_leak_detection::ID, water_leak_detection::STATE, Value::Bool(true)),
-        invoke: (identify::ID, identify::IDENTIFY, &[Field::new(0, Value::U16(5))], None),
+        invoke: (identify::ID, identify::identify::ID, &[Field::new(0, Value::U16(5))], None),
         numeric: ((1, power_source::ID, power_source::BATTERY_PERCENT), 5, Value::U8(90), Value::U8(88), Value::U8(60)),
         event: (1, water_leak_detection::ID, water_leak_detection::CHANGED, &[Field::new(0, Value::Bool(true))]),
     };
@@ -528,7 +528,7 @@ device_tests! {
         write_ok: (1, fan_control::ID, fan_control::MODE, Value::Enum(2)),
         write_bad: ((1, fan_control::ID, fan_control::MODE, Value::Enum(9)), Status::CONSTRAINT_ERROR),
         read_only: (1, fan_control::ID, fan_control::PERCENT_CURRENT, Value::U8(5)),
-        invoke: (on_off::ID, on_off::TOGGLE, &[], None),
+        invoke: (on_off::ID, on_off::toggle::ID, &[], None),
         numeric: ((1, fan_control::ID, fan_control::PERCENT_CURRENT), 10, Value::U8(0), Value::U8(5), Value::U8(50)),
         event: ROOT_EVENT,
     };
@@ -538,7 +538,7 @@ device_tests! {
         write_ok: (1, fan_control::ID, fan_control::PERCENT_SETTING, Value::Null),
         write_bad: ((1, fan_control::ID, fan_control::PERCENT_SETTING, Value::U8(101)), Status::CONSTRAINT_ERROR),
         read_only: (1, pm25_concentration::ID, M, Value::U16(3)),
-        invoke: (filter_monitoring::ID, filter_monitoring::RESET_CONDITION, &[], None),
+        invoke: (filter_monitoring::ID, filter_monitoring::reset_condition::ID, &[], None),
         numeric: ((1, pm25_concentration::ID, M), 5, Value::U16(10), Value::U16(12), Value::U16(30)),
         event: ROOT_EVENT,
     };
@@ -548,7 +548,7 @@ device_tests! {
         write_ok: (1, rvc_run_mode::ID, rvc_run_mode::RUN_MODE, Value::Enum(1)),
         write_bad: ((1, rvc_clean_mode::ID, rvc_clean_mode::SUCTION, Value::Enum(7)), Status::CONSTRAINT_ERROR),
         read_only: (1, rvc_run_mode::ID, rvc_run_mode::DOCKED, Value::Bool(true)),
-        invoke: (service_area::ID, service_area::SELECT_AREAS, &[Field::new(0, Value::List(Seq::from_slice(&[Value::U8(1), Value::U8(2)])))], None),
+        invoke: (service_area::ID, service_area::select_areas::ID, &[Field::new(0, Value::List(Seq::from_slice(&[Value::U8(1), Value::U8(2)])))], None),
         numeric: ((1, power_source::ID, power_source::BATTERY_PERCENT), 5, Value::U8(100), Value::U8(97), Value::U8(90)),
         event: (1, operational_state::ID, operational_state::OPERATIONAL_ERROR, &[Field::new(0, Value::U16(5))]),
     };

@@ -53,7 +53,7 @@ fn with_appliance(test: impl FnOnce(&mut Appliance<'_>)) -> [usize; 5] {
     let mut wash = [
         Instance::new(&operational_state::CAPABILITY, &mut washer)
             .with_attributes(&[operational_state::PHASE, operational_state::REMAINING])
-            .with_commands(&[operational_state::PAUSE, operational_state::RESUME])
+            .with_commands(&[operational_state::pause::ID, operational_state::resume::ID])
             .with_events(&[operational_state::CYCLE_COMPLETE]),
         Instance::new(&laundry_controls::CAPABILITY, &mut laundry).with_all_optional(),
     ];
@@ -290,7 +290,7 @@ fn invokes_with_responses_and_state_errors() {
                 args: Seq::empty(),
             })
         };
-        let r = call(d, &invoke(operational_state::START), USER, 0, 64);
+        let r = call(d, &invoke(operational_state::start::ID), USER, 0, 64);
         let Message::InvokeReply(reply) = Message::from_bytes(&r[0]).unwrap() else {
             panic!()
         };
@@ -303,7 +303,7 @@ fn invokes_with_responses_and_state_errors() {
             d.data_version(EndpointId(2), operational_state::ID),
             Some(1001)
         );
-        let r = call(d, &invoke(operational_state::START), USER, 0, 64);
+        let r = call(d, &invoke(operational_state::start::ID), USER, 0, 64);
         let Message::InvokeReply(reply) = Message::from_bytes(&r[0]).unwrap() else {
             panic!()
         };
@@ -317,7 +317,7 @@ fn invokes_with_responses_and_state_errors() {
         let bad = Message::Invoke(Invoke {
             endpoint: EndpointId(1),
             capability: on_off::ID,
-            command: on_off::TOGGLE,
+            command: on_off::toggle::ID,
             timed_ms: None,
             args: Seq::from_slice(&args),
         });

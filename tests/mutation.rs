@@ -184,7 +184,7 @@ fn detected(tables: &Tables, checks: &[Check]) -> bool {
 
 type Pick = fn(&mut Tables) -> &mut Table;
 
-const ENUMS: [(&str, Pick); 8] = [
+const ENUMS: [(&str, Pick); 10] = [
     ("Unit", |t| &mut t.unit),
     ("Type", |t| &mut t.ty),
     ("Elem", |t| &mut t.elem),
@@ -193,6 +193,8 @@ const ENUMS: [(&str, Pick); 8] = [
     ("CapabilityEntry", |t| &mut t.entry),
     ("Value", |t| &mut t.value),
     ("message type", |t| &mut t.message),
+    ("BatchItem", |t| &mut t.batch_item),
+    ("BatchResult", |t| &mut t.batch_result),
 ];
 
 #[test]

@@ -77,6 +77,16 @@ fn scenario<L: Link<Addr = core::net::SocketAddr>>(
     phone
         .invoke(&LevelControl::new(LAMP).move_to_level(30, None).unwrap())
         .unwrap();
+    // A write and two invokes in one message, one outcome each.
+    let outcomes = phone
+        .batch()
+        .write(&write)
+        .invoke(&on.toggle())
+        .invoke(&LevelControl::new(LAMP).move_to_level(40, None).unwrap())
+        .send()
+        .unwrap();
+    assert_eq!(outcomes.len(), 3);
+    assert!(outcomes.iter().all(|o| o.is_success()), "{outcomes:?}");
     let sub = phone.subscribe(&Subscribe::endpoint(LAMP, 2000)).unwrap();
     let report = phone.next_notification(Duration::from_secs(5)).unwrap();
     assert!(

@@ -552,6 +552,7 @@ impl<'a, M: Medium> Link<'a, M> {
                 Ok(Reply::Values(_)) => "ReadReply",
                 Ok(Reply::Written { .. }) => "WriteReply",
                 Ok(Reply::Invoked(_)) => "InvokeReply",
+                Ok(Reply::Batched(_)) => "BatchReply",
                 Ok(Reply::Subscribed { .. }) => "SubscribeReply",
                 Ok(Reply::Pong) => "Pong",
                 Ok(Reply::Pairings { .. }) => "PairingList",

@@ -177,16 +177,16 @@ impl Handler for &Cycle {
         let next = match command {
             // Run twice, a start would be refused: a retransmitted Start
             // must be answered from the node's reply cache.
-            operational_state::START if self.state.get() == operational_state::RUNNING => {
+            operational_state::start::ID if self.state.get() == operational_state::RUNNING => {
                 return Err(Status::INVALID_STATE);
             }
-            operational_state::START => {
+            operational_state::start::ID => {
                 self.remaining_s.set(40);
                 cx.changed(operational_state::REMAINING);
                 operational_state::RUNNING
             }
-            operational_state::PAUSE => operational_state::PAUSED,
-            operational_state::RESUME => operational_state::RUNNING,
+            operational_state::pause::ID => operational_state::PAUSED,
+            operational_state::resume::ID => operational_state::RUNNING,
             _ => operational_state::STOPPED,
         };
         self.state.set(next);
@@ -327,7 +327,7 @@ pub fn with_dispatcher(firmware: &Firmware, f: impl FnOnce(WashLightDispatcher<'
     let mut washer = [
         Instance::new(&operational_state::CAPABILITY, &mut cycle)
             .with_attributes(&[operational_state::PHASE, operational_state::REMAINING])
-            .with_commands(&[operational_state::PAUSE, operational_state::RESUME])
+            .with_commands(&[operational_state::pause::ID, operational_state::resume::ID])
             .with_events(&[operational_state::CYCLE_COMPLETE]),
         Instance::new(&mode_select::CAPABILITY, &mut programs),
         Instance::new(&laundry_controls::CAPABILITY, &mut laundry)

@@ -15,7 +15,8 @@
 //!
 //! After each record every due report is drained. Checks: no panic; every
 //! reply and report decodes as a message and fits its buffer; a message
-//! that is not a request is answered with nothing; the subscription count
+//! that is not a request is answered with nothing; a `Batch` is answered
+//! once, and a `BatchReply` has one result per item; the subscription count
 //! never exceeds the table; draining reports ends.
 #![no_main]
 
@@ -80,11 +81,21 @@ fuzz_target!(|data: &[u8]| {
                         continue;
                     };
                     let mut replies = 0usize;
+                    let items = match request {
+                        Message::Batch(b) => Some(b.items.len()),
+                        _ => None,
+                    };
                     let result = lamp.handle(&request, peer, now, &mut buf[..size], &mut |r| {
                         assert!(r.len() <= size);
-                        Message::from_bytes(r).expect("a reply decodes");
+                        let reply = Message::from_bytes(r).expect("a reply decodes");
+                        if let (Some(n), Message::BatchReply(b)) = (items, reply) {
+                            assert_eq!(b.results.len(), n, "one result per batch item");
+                        }
                         replies += 1;
                     });
+                    if items.is_some() {
+                        assert_eq!(replies, 1, "a batch has exactly one answer");
+                    }
                     if let Err(applink::interaction::InteractionError::NotARequest(_)) = result {
                         assert_eq!(replies, 0, "a non-request is not answered");
                     }

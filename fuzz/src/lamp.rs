@@ -118,20 +118,24 @@ impl Handler for Table {
             _ => Value::Null,
         };
         match (self.capability, command) {
-            (on_off::ID, on_off::OFF) => self.store(on_off::ON, &Value::Bool(false), cx),
-            (on_off::ID, on_off::ON_CMD) => self.store(on_off::ON, &Value::Bool(true), cx),
-            (on_off::ID, on_off::TOGGLE) => {
+            (on_off::ID, on_off::off::ID) => self.store(on_off::ON, &Value::Bool(false), cx),
+            (on_off::ID, on_off::on::ID) => self.store(on_off::ON, &Value::Bool(true), cx),
+            (on_off::ID, on_off::toggle::ID) => {
                 let on = matches!(self.get(on_off::ON), Some(Value::Bool(true)));
                 self.store(on_off::ON, &Value::Bool(!on), cx)
             }
-            (level_control::ID, level_control::MOVE_TO_LEVEL) => {
-                self.store(level_control::LEVEL, &level(Table::arg(args, 0)), cx)
-            }
-            (level_control::ID, level_control::STEP) => {
+            (level_control::ID, level_control::move_to_level::ID) => self.store(
+                level_control::LEVEL,
+                &level(Table::arg(args, level_control::move_to_level::LEVEL.0)),
+                cx,
+            ),
+            (level_control::ID, level_control::step::ID) => {
                 let up = args
                     .iter()
-                    .any(|f| f.id == FieldId(0) && f.value == Value::Bool(true));
-                let step = Table::arg(args, 1).and_then(|v| v.as_i128()).unwrap_or(1);
+                    .any(|f| f.id == level_control::step::UP && f.value == Value::Bool(true));
+                let step = Table::arg(args, level_control::step::STEP_SIZE.0)
+                    .and_then(|v| v.as_i128())
+                    .unwrap_or(1);
                 let now = self
                     .get(level_control::LEVEL)
                     .and_then(|v| v.as_i128())
@@ -139,7 +143,7 @@ impl Handler for Table {
                 let next = if up { now + step } else { now - step }.clamp(1, 254);
                 self.store(level_control::LEVEL, &Value::U8(next as u8), cx)
             }
-            (identify::ID, identify::IDENTIFY) => {
+            (identify::ID, identify::identify::ID) => {
                 let seconds = match Table::arg(args, 0) {
                     Some(v) => v,
                     None => Value::U16(0),

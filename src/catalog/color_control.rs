@@ -8,8 +8,10 @@ pub const ID: CapabilityId = CapabilityId(0x0007);
 pub const HUE: AttributeId = AttributeId(0);
 /// `saturation` (u8 0..=100 %).
 pub const SATURATION: AttributeId = AttributeId(1);
-/// `move_to_hue_saturation(hue, saturation, transition_ds?)`.
-pub const MOVE_TO_HUE_SATURATION: CommandId = CommandId(0);
+commands! {
+    /// `move_to_hue_saturation(hue, saturation, transition_ds?)`.
+    move_to_hue_saturation = 0 (HUE = 0, SATURATION = 1, TRANSITION_DS = 2);
+}
 
 const HUE_TYPE: Type<'static> = Type::int(Width::U16, 0, 359, Unit::Degree);
 const SAT_TYPE: Type<'static> = Type::int(Width::U8, 0, 100, Unit::Percent);
@@ -28,7 +30,7 @@ const PARAMS: [FieldDesc<'static>; 3] = [
     .optional(),
 ];
 const COMMANDS: [Command<'static>; 1] = [Command::new(
-    MOVE_TO_HUE_SATURATION.0,
+    move_to_hue_saturation::ID.0,
     "move_to_hue_saturation",
     &PARAMS,
 )];

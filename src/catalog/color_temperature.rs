@@ -11,8 +11,10 @@ pub const MIREDS: AttributeId = AttributeId(0);
 pub const MIN_MIREDS: AttributeId = AttributeId(1);
 /// `max_mireds` (u16, read).
 pub const MAX_MIREDS: AttributeId = AttributeId(2);
-/// `move_to_mireds(mireds, transition_ds?)`.
-pub const MOVE_TO_MIREDS: CommandId = CommandId(0);
+commands! {
+    /// `move_to_mireds(mireds, transition_ds?)`.
+    move_to_mireds = 0 (MIREDS = 0, TRANSITION_DS = 1);
+}
 
 const MIRED_TYPE: Type<'static> = Type::int(Width::U16, 153, 500, Unit::Mired);
 const ATTRIBUTES: [Attribute<'static>; 3] = [
@@ -29,7 +31,11 @@ const PARAMS: [FieldDesc<'static>; 2] = [
     )
     .optional(),
 ];
-const COMMANDS: [Command<'static>; 1] = [Command::new(MOVE_TO_MIREDS.0, "move_to_mireds", &PARAMS)];
+const COMMANDS: [Command<'static>; 1] = [Command::new(
+    move_to_mireds::ID.0,
+    "move_to_mireds",
+    &PARAMS,
+)];
 
 /// The catalog entry.
 pub const CAPABILITY: Capability<'static> =

@@ -8,8 +8,10 @@ pub const ID: CapabilityId = CapabilityId(0x0028);
 pub const ZONE_LEVELS: AttributeId = AttributeId(0);
 /// `hot_surface` (bool).
 pub const HOT_SURFACE: AttributeId = AttributeId(1);
-/// `set_zone(zone, level)`.
-pub const SET_ZONE: CommandId = CommandId(0);
+commands! {
+    /// `set_zone(zone, level)`.
+    set_zone = 0 (ZONE = 0, LEVEL = 1);
+}
 
 const ATTRIBUTES: [Attribute<'static>; 2] = [
     Attribute::new(
@@ -31,7 +33,7 @@ const PARAMS: [FieldDesc<'static>; 2] = [
     FieldDesc::new(0, "zone", Type::int(Width::U8, 0, 7, Unit::None)),
     FieldDesc::new(1, "level", Type::int(Width::U8, 0, 9, Unit::None)),
 ];
-const COMMANDS: [Command<'static>; 1] = [Command::new(SET_ZONE.0, "set_zone", &PARAMS)];
+const COMMANDS: [Command<'static>; 1] = [Command::new(set_zone::ID.0, "set_zone", &PARAMS)];
 
 /// The catalog entry.
 pub const CAPABILITY: Capability<'static> =

@@ -8,8 +8,10 @@ pub const ID: CapabilityId = CapabilityId(0x0027);
 pub const ACTIVE: AttributeId = AttributeId(0);
 /// `mask` (bitmap, writable).
 pub const MASK: AttributeId = AttributeId(1);
-/// `reset(alarms)`: clears latched alarms.
-pub const RESET: CommandId = CommandId(0);
+commands! {
+    /// `reset(alarms)`: clears latched alarms.
+    reset = 0 (ALARMS = 0);
+}
 /// `alarm(active)` event.
 pub const ALARM: EventId = EventId(0);
 
@@ -26,7 +28,7 @@ const ATTRIBUTES: [Attribute<'static>; 2] = [
     Attribute::new(MASK.0, "mask", ALARMS, Access::RWN).persisted(),
 ];
 const FIELDS: [FieldDesc<'static>; 1] = [FieldDesc::new(0, "alarms", ALARMS)];
-const COMMANDS: [Command<'static>; 1] = [Command::new(RESET.0, "reset", &FIELDS)];
+const COMMANDS: [Command<'static>; 1] = [Command::new(reset::ID.0, "reset", &FIELDS)];
 const EVENT_FIELDS: [FieldDesc<'static>; 1] = [FieldDesc::new(0, "active", ALARMS)];
 const EVENTS: [EventDesc<'static>; 1] = [EventDesc::new(
     ALARM.0,

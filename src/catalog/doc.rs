@@ -2,7 +2,9 @@
 
 use core::fmt::{self, Write};
 
-use crate::descriptor::{Access, Capability, Elem, FieldDesc, Named, Type, Unit, Width};
+use crate::descriptor::{
+    Access, Capability, Conformance, Elem, FieldDesc, Named, Type, Unit, Width,
+};
 use crate::message::Seq;
 
 use super::{ALL, device_types};
@@ -110,6 +112,15 @@ fn fields(out: &mut impl Write, list: &Seq<'_, FieldDesc<'_>>) -> fmt::Result {
     Ok(())
 }
 
+/// `M` mandatory, `O` optional, `F3` present with feature bit 3.
+fn conformance(out: &mut impl Write, c: Conformance) -> fmt::Result {
+    match c {
+        Conformance::Mandatory => out.write_str("M"),
+        Conformance::Optional => out.write_str("O"),
+        Conformance::Feature(bit) => write!(out, "F{bit}"),
+    }
+}
+
 fn yes(b: bool) -> &'static str {
     if b { "yes" } else { "" }
 }
@@ -123,11 +134,13 @@ fn capability(out: &mut impl Write, c: &Capability<'_>) -> fmt::Result {
     if !c.attributes.is_empty() {
         writeln!(
             out,
-            "| attribute | name | type | access | nullable | persisted |"
+            "| attribute | name | conf. | type | access | nullable | persisted |"
         )?;
-        writeln!(out, "|---|---|---|---|---|---|")?;
+        writeln!(out, "|---|---|---|---|---|---|---|")?;
         for a in c.attributes.iter() {
             write!(out, "| {} | `{}` | ", a.id.0, a.name)?;
+            conformance(out, a.conformance)?;
+            out.write_str(" | ")?;
             ty(out, &a.ty)?;
             writeln!(
                 out,
@@ -142,11 +155,13 @@ fn capability(out: &mut impl Write, c: &Capability<'_>) -> fmt::Result {
     if !c.commands.is_empty() {
         writeln!(
             out,
-            "| command | name | parameters | response | timed | admin |"
+            "| command | name | conf. | parameters | response | timed | admin |"
         )?;
-        writeln!(out, "|---|---|---|---|---|---|")?;
+        writeln!(out, "|---|---|---|---|---|---|---|")?;
         for cmd in c.commands.iter() {
             write!(out, "| {} | `{}` | ", cmd.id.0, cmd.name)?;
+            conformance(out, cmd.conformance)?;
+            out.write_str(" | ")?;
             fields(out, &cmd.params)?;
             out.write_str(" | ")?;
             fields(out, &cmd.response)?;
@@ -155,10 +170,12 @@ fn capability(out: &mut impl Write, c: &Capability<'_>) -> fmt::Result {
         writeln!(out)?;
     }
     if !c.events.is_empty() {
-        writeln!(out, "| event | name | priority | fields |")?;
-        writeln!(out, "|---|---|---|---|")?;
+        writeln!(out, "| event | name | conf. | priority | fields |")?;
+        writeln!(out, "|---|---|---|---|---|")?;
         for e in c.events.iter() {
-            write!(out, "| {} | `{}` | {:?} | ", e.id.0, e.name, e.priority)?;
+            write!(out, "| {} | `{}` | ", e.id.0, e.name)?;
+            conformance(out, e.conformance)?;
+            write!(out, " | {:?} | ", e.priority)?;
             fields(out, &e.fields)?;
             writeln!(out, " |")?;
         }
@@ -190,6 +207,12 @@ pub fn write_markdown(out: &mut impl Write) -> fmt::Result {
         "Generated from `src/catalog/` by `cargo run --example gen_catalog`; do not edit by hand.\n\
          Ids never change once published. Integer types give the raw range; `×10^s` means the raw\n\
          value times 10^s is in the unit shown. Access: R read, W write, N notify (subscribe).\n\
+         Conformance (conf.): M every instance has the element, O an instance has it when its\n\
+         descriptor entry names it present, F*n* exactly when the instance implements feature bit\n\
+         *n*; a node whose handler does not serve an element it advertises is refused when built.\n\
+         In Rust, attribute ids are the capability module's constants (`on_off::ON`), a command\n\
+         is a module of its own holding its id and argument fields (`on_off::on::ID`,\n\
+         `level_control::move_to_level::LEVEL`).\n\
          The encoding of these entries is specified in `INTERACTION.md`.\n"
     )?;
     writeln!(

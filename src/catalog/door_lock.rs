@@ -9,10 +9,12 @@ pub const ID: CapabilityId = CapabilityId(0x0033);
 pub const LOCK_STATE: AttributeId = AttributeId(0);
 /// `auto_relock_s` (u16 seconds, admin-writable, 0: off).
 pub const AUTO_RELOCK: AttributeId = AttributeId(1);
-/// `lock(pin?)`.
-pub const LOCK: CommandId = CommandId(0);
-/// `unlock(pin?)`: timed.
-pub const UNLOCK: CommandId = CommandId(1);
+commands! {
+    /// `lock(pin?)`.
+    lock = 0 (PIN = 0);
+    /// `unlock(pin?)`: timed.
+    unlock = 1 (PIN = 0);
+}
 /// `lock_operation(locked, source)`.
 pub const LOCK_OPERATION: EventId = EventId(0);
 /// `forced_entry` (critical).
@@ -53,8 +55,8 @@ const PIN: [FieldDesc<'static>; 1] = [FieldDesc {
     nullable: false,
 }];
 const COMMANDS: [Command<'static>; 2] = [
-    Command::new(LOCK.0, "lock", &PIN),
-    Command::new(UNLOCK.0, "unlock", &PIN).timed(),
+    Command::new(lock::ID.0, "lock", &PIN),
+    Command::new(unlock::ID.0, "unlock", &PIN).timed(),
 ];
 const SOURCES: [Named<'static>; 4] = [
     Named::new(0, "manual"),

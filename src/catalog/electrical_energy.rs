@@ -8,8 +8,10 @@ pub const ID: CapabilityId = CapabilityId(0x0009);
 pub const IMPORTED: AttributeId = AttributeId(0);
 /// `exported` (u64 Wh, persisted).
 pub const EXPORTED: AttributeId = AttributeId(1);
-/// `reset_counters()` (admin).
-pub const RESET_COUNTERS: CommandId = CommandId(0);
+commands! {
+    /// `reset_counters()` (admin).
+    reset_counters = 0 ();
+}
 
 const ENERGY: Type<'static> = Type::int(Width::U64, 0, i64::MAX, Unit::WattHour);
 const ATTRIBUTES: [Attribute<'static>; 2] = [
@@ -17,7 +19,7 @@ const ATTRIBUTES: [Attribute<'static>; 2] = [
     Attribute::new(EXPORTED.0, "exported", ENERGY, Access::RN).persisted(),
 ];
 const COMMANDS: [Command<'static>; 1] =
-    [Command::new(RESET_COUNTERS.0, "reset_counters", &[]).admin()];
+    [Command::new(reset_counters::ID.0, "reset_counters", &[]).admin()];
 
 /// The catalog entry.
 pub const CAPABILITY: Capability<'static> =

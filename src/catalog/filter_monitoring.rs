@@ -8,8 +8,10 @@ pub const ID: CapabilityId = CapabilityId(0x0013);
 pub const CONDITION: AttributeId = AttributeId(0);
 /// `change_indication` (enum: ok, warning, critical).
 pub const CHANGE_INDICATION: AttributeId = AttributeId(1);
-/// `reset_condition()`: a new filter was fitted.
-pub const RESET_CONDITION: CommandId = CommandId(0);
+commands! {
+    /// `reset_condition()`: a new filter was fitted.
+    reset_condition = 0 ();
+}
 
 const INDICATION: [Named<'static>; 3] = [
     Named::new(0, "ok"),
@@ -31,7 +33,8 @@ const ATTRIBUTES: [Attribute<'static>; 2] = [
         Access::RN,
     ),
 ];
-const COMMANDS: [Command<'static>; 1] = [Command::new(RESET_CONDITION.0, "reset_condition", &[])];
+const COMMANDS: [Command<'static>; 1] =
+    [Command::new(reset_condition::ID.0, "reset_condition", &[])];
 
 /// The catalog entry.
 pub const CAPABILITY: Capability<'static> =

@@ -6,8 +6,10 @@ use super::prelude::*;
 pub const ID: CapabilityId = CapabilityId(0x0002);
 /// `identify_time` (u16 seconds, writable): time left identifying.
 pub const IDENTIFY_TIME: AttributeId = AttributeId(0);
-/// `identify(seconds)`.
-pub const IDENTIFY: CommandId = CommandId(0);
+commands! {
+    /// `identify(seconds)`.
+    identify = 0 (SECONDS = 0);
+}
 
 const ATTRIBUTES: [Attribute<'static>; 1] = [Attribute::new(
     IDENTIFY_TIME.0,
@@ -20,7 +22,8 @@ const IDENTIFY_PARAMS: [FieldDesc<'static>; 1] = [FieldDesc::new(
     "seconds",
     Type::int(Width::U16, 0, 3600, Unit::Second),
 )];
-const COMMANDS: [Command<'static>; 1] = [Command::new(IDENTIFY.0, "identify", &IDENTIFY_PARAMS)];
+const COMMANDS: [Command<'static>; 1] =
+    [Command::new(identify::ID.0, "identify", &IDENTIFY_PARAMS)];
 
 /// The catalog entry.
 pub const CAPABILITY: Capability<'static> =

@@ -12,10 +12,12 @@ pub const MIN_LEVEL: AttributeId = AttributeId(1);
 pub const MAX_LEVEL: AttributeId = AttributeId(2);
 /// `on_level` (u8, nullable, persisted; optional): level restored when switched on.
 pub const ON_LEVEL: AttributeId = AttributeId(3);
-/// `move_to_level(level, transition_ds?)`.
-pub const MOVE_TO_LEVEL: CommandId = CommandId(0);
-/// `step(up, step_size)` (optional).
-pub const STEP: CommandId = CommandId(1);
+commands! {
+    /// `move_to_level(level, transition_ds?)`.
+    move_to_level = 0 (LEVEL = 0, TRANSITION_DS = 1);
+    /// `step(up, step_size)` (optional).
+    step = 1 (UP = 0, STEP_SIZE = 1);
+}
 
 const LEVEL_TYPE: Type<'static> = Type::int(Width::U8, 1, 254, Unit::None);
 const ATTRIBUTES: [Attribute<'static>; 4] = [
@@ -43,8 +45,8 @@ const STEP_PARAMS: [FieldDesc<'static>; 2] = [
     FieldDesc::new(1, "step_size", Type::int(Width::U8, 1, 254, Unit::None)),
 ];
 const COMMANDS: [Command<'static>; 2] = [
-    Command::new(MOVE_TO_LEVEL.0, "move_to_level", &MOVE_PARAMS),
-    Command::new(STEP.0, "step", &STEP_PARAMS).optional(),
+    Command::new(move_to_level::ID.0, "move_to_level", &MOVE_PARAMS),
+    Command::new(step::ID.0, "step", &STEP_PARAMS).optional(),
 ];
 
 /// The catalog entry.

@@ -8,10 +8,12 @@ pub const ID: CapabilityId = CapabilityId(0x0025);
 pub const COOK_TIME: AttributeId = AttributeId(0);
 /// `power_watts` (u16 W, 100..=1000 in steps of 100).
 pub const POWER: AttributeId = AttributeId(1);
-/// `set_cooking_parameters(cook_time_s?, power_watts?)`.
-pub const SET_COOKING_PARAMETERS: CommandId = CommandId(0);
-/// `add_more_time(seconds)`.
-pub const ADD_MORE_TIME: CommandId = CommandId(1);
+commands! {
+    /// `set_cooking_parameters(cook_time_s?, power_watts?)`.
+    set_cooking_parameters = 0 (COOK_TIME_S = 0, POWER_WATTS = 1);
+    /// `add_more_time(seconds)`.
+    add_more_time = 1 (SECONDS = 0);
+}
 
 const TIME: Type<'static> = Type::int(Width::U32, 1, 5940, Unit::Second);
 const POWER_TYPE: Type<'static> = Type::stepped(Width::U16, 100, 1000, 100, Unit::Watt);
@@ -25,8 +27,8 @@ const SET: [FieldDesc<'static>; 2] = [
 ];
 const ADD: [FieldDesc<'static>; 1] = [FieldDesc::new(0, "seconds", TIME)];
 const COMMANDS: [Command<'static>; 2] = [
-    Command::new(SET_COOKING_PARAMETERS.0, "set_cooking_parameters", &SET),
-    Command::new(ADD_MORE_TIME.0, "add_more_time", &ADD),
+    Command::new(set_cooking_parameters::ID.0, "set_cooking_parameters", &SET),
+    Command::new(add_more_time::ID.0, "add_more_time", &ADD),
 ];
 
 /// The catalog entry.

@@ -10,6 +10,72 @@
 //! enumeration members are appended with a new revision. `spec/CATALOG.md`
 //! is generated from these entries ([`write_markdown`]).
 
+/// Declares a capability's commands, one module per command: `ID` (the
+/// [`CommandId`](crate::message::CommandId)), a
+/// [`FieldId`](crate::message::FieldId) constant per argument field and,
+/// in `response`, per response field. So `on_off::ON` is the attribute
+/// and `on_off::on::ID` the command, and
+/// `level_control::move_to_level::LEVEL` names an argument. A test the
+/// macro writes into each entry's module checks that every constant matches
+/// the entry's `CAPABILITY` (id, name, field ids and field names).
+macro_rules! commands {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident = $id:literal ($($arg:ident = $aid:literal),* $(,)?)
+        $(-> ($($resp:ident = $rid:literal),* $(,)?))?;
+    )*) => {
+        $(
+            $(#[$doc])*
+            pub mod $name {
+                /// The command's id.
+                pub const ID: crate::message::CommandId = crate::message::CommandId($id);
+                $(
+                    #[doc = concat!("Argument field ", stringify!($aid), ".")]
+                    pub const $arg: crate::message::FieldId = crate::message::FieldId($aid);
+                )*
+                $(
+                    /// The response fields.
+                    pub mod response {
+                        $(
+                            #[doc = concat!("Response field ", stringify!($rid), ".")]
+                            pub const $resp: crate::message::FieldId =
+                                crate::message::FieldId($rid);
+                        )*
+                    }
+                )?
+            }
+        )*
+
+        #[cfg(test)]
+        #[test]
+        fn command_constants_match_the_entry() {
+            let fields = |list: &crate::message::Seq<'_, crate::descriptor::FieldDesc<'_>>,
+                          names: &[(&str, u16)]| {
+                assert_eq!(list.len(), names.len());
+                for (f, (name, id)) in list.iter().zip(names) {
+                    assert!(f.name.eq_ignore_ascii_case(name), "{} / {name}", f.name);
+                    assert_eq!(f.id.0, *id, "{}", f.name);
+                }
+            };
+            let commands = CAPABILITY.commands;
+            let declared: &[&str] = &[$(stringify!($name)),*];
+            assert_eq!(commands.len(), declared.len(), "every command declared");
+            $(
+                let c = commands
+                    .iter()
+                    .find(|c| c.id.0 == $id)
+                    .expect(stringify!($name));
+                assert_eq!(c.name, stringify!($name));
+                fields(&c.params, &[$((stringify!($arg), $aid)),*]);
+                #[allow(unused_variables)]
+                let response: &[(&str, u16)] = &[];
+                $(let response: &[(&str, u16)] = &[$((stringify!($resp), $rid)),*];)?
+                fields(&c.response, response);
+            )*
+        }
+    };
+}
+
 pub mod device_types;
 mod doc;
 pub mod measurement;
@@ -65,7 +131,7 @@ mod prelude {
         Access, Attribute, Capability, Command, Elem, EventDesc, FieldDesc, IntType, Named, Type,
         Unit, Width,
     };
-    pub use crate::message::{AttributeId, CapabilityId, CommandId, EventId, FieldId, Priority};
+    pub use crate::message::{AttributeId, CapabilityId, EventId, FieldId, Priority};
 }
 
 /// Every standard capability, in id order. Naming this table links them

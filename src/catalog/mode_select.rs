@@ -9,8 +9,10 @@ pub const ID: CapabilityId = CapabilityId(0x0021);
 pub const SUPPORTED_MODES: AttributeId = AttributeId(0);
 /// `current_mode` (u8 index, read / write / notify).
 pub const CURRENT_MODE: AttributeId = AttributeId(1);
-/// `change_to_mode(mode)`.
-pub const CHANGE_TO_MODE: CommandId = CommandId(0);
+commands! {
+    /// `change_to_mode(mode)`.
+    change_to_mode = 0 (MODE = 0);
+}
 
 const MODE: Type<'static> = Type::int(Width::U8, 0, 31, Unit::None);
 const ATTRIBUTES: [Attribute<'static>; 2] = [
@@ -26,7 +28,11 @@ const ATTRIBUTES: [Attribute<'static>; 2] = [
     Attribute::new(CURRENT_MODE.0, "current_mode", MODE, Access::RWN).persisted(),
 ];
 const PARAMS: [FieldDesc<'static>; 1] = [FieldDesc::new(0, "mode", MODE)];
-const COMMANDS: [Command<'static>; 1] = [Command::new(CHANGE_TO_MODE.0, "change_to_mode", &PARAMS)];
+const COMMANDS: [Command<'static>; 1] = [Command::new(
+    change_to_mode::ID.0,
+    "change_to_mode",
+    &PARAMS,
+)];
 
 /// The catalog entry.
 pub const CAPABILITY: Capability<'static> =

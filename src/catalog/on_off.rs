@@ -6,19 +6,21 @@ use super::prelude::*;
 pub const ID: CapabilityId = CapabilityId(0x0004);
 /// `on` (bool, read / write / notify, persisted).
 pub const ON: AttributeId = AttributeId(0);
-/// `off()`.
-pub const OFF: CommandId = CommandId(0);
-/// `on()`.
-pub const ON_CMD: CommandId = CommandId(1);
-/// `toggle()`.
-pub const TOGGLE: CommandId = CommandId(2);
+commands! {
+    /// `off()`.
+    off = 0 ();
+    /// `on()`.
+    on = 1 ();
+    /// `toggle()`.
+    toggle = 2 ();
+}
 
 const ATTRIBUTES: [Attribute<'static>; 1] =
     [Attribute::new(ON.0, "on", Type::Bool, Access::RWN).persisted()];
 const COMMANDS: [Command<'static>; 3] = [
-    Command::new(OFF.0, "off", &[]),
-    Command::new(ON_CMD.0, "on", &[]),
-    Command::new(TOGGLE.0, "toggle", &[]),
+    Command::new(off::ID.0, "off", &[]),
+    Command::new(on::ID.0, "on", &[]),
+    Command::new(toggle::ID.0, "toggle", &[]),
 ];
 
 /// The catalog entry.

@@ -16,14 +16,16 @@ pub const PHASE_NAMES: AttributeId = AttributeId(2);
 pub const REMAINING: AttributeId = AttributeId(3);
 /// `error_code` (u16, 0 = none).
 pub const ERROR_CODE: AttributeId = AttributeId(4);
-/// `stop()`.
-pub const STOP: CommandId = CommandId(0);
-/// `start()`.
-pub const START: CommandId = CommandId(1);
-/// `pause()` (optional).
-pub const PAUSE: CommandId = CommandId(2);
-/// `resume()` (optional).
-pub const RESUME: CommandId = CommandId(3);
+commands! {
+    /// `stop()`.
+    stop = 0 () -> (STATE = 0);
+    /// `start()`.
+    start = 1 () -> (STATE = 0);
+    /// `pause()` (optional).
+    pause = 2 () -> (STATE = 0);
+    /// `resume()` (optional).
+    resume = 3 () -> (STATE = 0);
+}
 /// `cycle_complete(total_s)` (optional).
 pub const CYCLE_COMPLETE: EventId = EventId(0);
 /// `operational_error(code)`.
@@ -86,12 +88,12 @@ const ATTRIBUTES: [Attribute<'static>; 5] = [
 const STATE_REPLY: [FieldDesc<'static>; 1] =
     [FieldDesc::new(0, "state", Type::enumeration(&STATES))];
 const COMMANDS: [Command<'static>; 4] = [
-    Command::new(STOP.0, "stop", &[]).responds(&STATE_REPLY),
-    Command::new(START.0, "start", &[]).responds(&STATE_REPLY),
-    Command::new(PAUSE.0, "pause", &[])
+    Command::new(stop::ID.0, "stop", &[]).responds(&STATE_REPLY),
+    Command::new(start::ID.0, "start", &[]).responds(&STATE_REPLY),
+    Command::new(pause::ID.0, "pause", &[])
         .responds(&STATE_REPLY)
         .optional(),
-    Command::new(RESUME.0, "resume", &[])
+    Command::new(resume::ID.0, "resume", &[])
         .responds(&STATE_REPLY)
         .optional(),
 ];

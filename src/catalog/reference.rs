@@ -81,7 +81,7 @@ pub const LAMP: Compact<'static> = Compact {
 /// `phase`, `remaining_s`, `pause`, `resume` and `cycle_complete`.
 pub const WASHER_STATE_PRESENT: Present = Present {
     attributes: 1 << operational_state::PHASE.0 | 1 << operational_state::REMAINING.0,
-    commands: 1 << operational_state::PAUSE.0 | 1 << operational_state::RESUME.0,
+    commands: 1 << operational_state::pause::ID.0 | 1 << operational_state::resume::ID.0,
     events: 1 << operational_state::CYCLE_COMPLETE.0,
 };
 const WASHER_TYPES: [DeviceTypeRef; 1] = [device_types::WASHER.reference()];

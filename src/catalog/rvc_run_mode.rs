@@ -9,8 +9,10 @@ pub const ID: CapabilityId = CapabilityId(0x0030);
 pub const RUN_MODE: AttributeId = AttributeId(0);
 /// `docked` (bool).
 pub const DOCKED: AttributeId = AttributeId(1);
-/// `go_home()`.
-pub const GO_HOME: CommandId = CommandId(0);
+commands! {
+    /// `go_home()`.
+    go_home = 0 ();
+}
 
 const MODES: [Named<'static>; 3] = [
     Named::new(0, "idle"),
@@ -26,7 +28,7 @@ const ATTRIBUTES: [Attribute<'static>; 2] = [
     ),
     Attribute::new(DOCKED.0, "docked", Type::Bool, Access::RN),
 ];
-const COMMANDS: [Command<'static>; 1] = [Command::new(GO_HOME.0, "go_home", &[])];
+const COMMANDS: [Command<'static>; 1] = [Command::new(go_home::ID.0, "go_home", &[])];
 
 /// The catalog entry.
 pub const CAPABILITY: Capability<'static> =

@@ -10,8 +10,10 @@ pub const AREA_NAMES: AttributeId = AttributeId(0);
 pub const SELECTED_AREAS: AttributeId = AttributeId(1);
 /// `current_area` (u8, nullable).
 pub const CURRENT_AREA: AttributeId = AttributeId(2);
-/// `select_areas(areas)`.
-pub const SELECT_AREAS: CommandId = CommandId(0);
+commands! {
+    /// `select_areas(areas)`.
+    select_areas = 0 (AREAS = 0);
+}
 
 const AREAS: Type<'static> = Type::List {
     item: Elem::Int {
@@ -41,7 +43,7 @@ const ATTRIBUTES: [Attribute<'static>; 3] = [
     .nullable(),
 ];
 const PARAMS: [FieldDesc<'static>; 1] = [FieldDesc::new(0, "areas", AREAS)];
-const COMMANDS: [Command<'static>; 1] = [Command::new(SELECT_AREAS.0, "select_areas", &PARAMS)];
+const COMMANDS: [Command<'static>; 1] = [Command::new(select_areas::ID.0, "select_areas", &PARAMS)];
 
 /// The catalog entry.
 pub const CAPABILITY: Capability<'static> =

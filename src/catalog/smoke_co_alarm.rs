@@ -12,8 +12,10 @@ pub const CO_STATE: AttributeId = AttributeId(1);
 pub const BATTERY_ALERT: AttributeId = AttributeId(2);
 /// `test_in_progress` (bool).
 pub const TEST_IN_PROGRESS: AttributeId = AttributeId(3);
-/// `self_test()`.
-pub const SELF_TEST: CommandId = CommandId(0);
+commands! {
+    /// `self_test()`.
+    self_test = 0 ();
+}
 /// `smoke_alarm(level)`.
 pub const SMOKE_ALARM: EventId = EventId(0);
 /// `co_alarm(level)`.
@@ -36,7 +38,7 @@ const ATTRIBUTES: [Attribute<'static>; 4] = [
         Access::RN,
     ),
 ];
-const COMMANDS: [Command<'static>; 1] = [Command::new(SELF_TEST.0, "self_test", &[])];
+const COMMANDS: [Command<'static>; 1] = [Command::new(self_test::ID.0, "self_test", &[])];
 const FIELDS: [FieldDesc<'static>; 1] = [FieldDesc::new(0, "level", LEVEL)];
 const EVENTS: [EventDesc<'static>; 2] = [
     EventDesc::new(SMOKE_ALARM.0, "smoke_alarm", Priority::Critical, &FIELDS),

@@ -15,8 +15,10 @@ pub const COOLING_SETPOINT: AttributeId = AttributeId(2);
 pub const SYSTEM_MODE: AttributeId = AttributeId(3);
 /// `running_state` (bitmap: heating, cooling, fan).
 pub const RUNNING_STATE: AttributeId = AttributeId(4);
-/// `adjust_setpoint(delta)`: moves the active setpoint by a signed amount.
-pub const ADJUST_SETPOINT: CommandId = CommandId(0);
+commands! {
+    /// `adjust_setpoint(delta)`: moves the active setpoint by a signed amount.
+    adjust_setpoint = 0 (DELTA = 0);
+}
 
 /// Lowest heating setpoint, 0.01 °C.
 pub const HEAT_MIN: i64 = 500;
@@ -85,8 +87,11 @@ const ADJUST: [FieldDesc<'static>; 1] = [FieldDesc::new(
     "delta",
     Type::scaled(Width::I16, -1000, 1000, -2, Unit::Celsius),
 )];
-const COMMANDS: [Command<'static>; 1] =
-    [Command::new(ADJUST_SETPOINT.0, "adjust_setpoint", &ADJUST)];
+const COMMANDS: [Command<'static>; 1] = [Command::new(
+    adjust_setpoint::ID.0,
+    "adjust_setpoint",
+    &ADJUST,
+)];
 
 /// The catalog entry.
 pub const CAPABILITY: Capability<'static> =

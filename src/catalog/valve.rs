@@ -11,10 +11,12 @@ pub const STATE: AttributeId = AttributeId(0);
 pub const REMAINING: AttributeId = AttributeId(1);
 /// `flow` (u32 L/h, nullable).
 pub const FLOW: AttributeId = AttributeId(2);
-/// `open(duration_s?)`.
-pub const OPEN: CommandId = CommandId(0);
-/// `close()`.
-pub const CLOSE: CommandId = CommandId(1);
+commands! {
+    /// `open(duration_s?)`.
+    open = 0 (DURATION_S = 0);
+    /// `close()`.
+    close = 1 ();
+}
 /// `valve_fault` event.
 pub const VALVE_FAULT: EventId = EventId(0);
 
@@ -37,8 +39,8 @@ const ATTRIBUTES: [Attribute<'static>; 3] = [
 ];
 const OPEN_PARAMS: [FieldDesc<'static>; 1] = [FieldDesc::new(0, "duration_s", DURATION).optional()];
 const COMMANDS: [Command<'static>; 2] = [
-    Command::new(OPEN.0, "open", &OPEN_PARAMS),
-    Command::new(CLOSE.0, "close", &[]),
+    Command::new(open::ID.0, "open", &OPEN_PARAMS),
+    Command::new(close::ID.0, "close", &[]),
 ];
 const EVENTS: [EventDesc<'static>; 1] = [EventDesc::new(
     VALVE_FAULT.0,

@@ -11,14 +11,16 @@ pub const CURRENT_POSITION: AttributeId = AttributeId(0);
 pub const TARGET_POSITION: AttributeId = AttributeId(1);
 /// `moving` (enum: stopped, opening, closing).
 pub const MOVING: AttributeId = AttributeId(2);
-/// `open()`.
-pub const OPEN: CommandId = CommandId(0);
-/// `close()`.
-pub const CLOSE: CommandId = CommandId(1);
-/// `stop()`.
-pub const STOP: CommandId = CommandId(2);
-/// `go_to_position(position)`.
-pub const GO_TO_POSITION: CommandId = CommandId(3);
+commands! {
+    /// `open()`.
+    open = 0 ();
+    /// `close()`.
+    close = 1 ();
+    /// `stop()`.
+    stop = 2 ();
+    /// `go_to_position(position)`.
+    go_to_position = 3 (POSITION = 0);
+}
 
 const POSITION: Type<'static> = Type::scaled(Width::U16, 0, 10000, -2, Unit::Percent);
 const MOTION: [Named<'static>; 3] = [
@@ -33,10 +35,10 @@ const ATTRIBUTES: [Attribute<'static>; 3] = [
 ];
 const GO: [FieldDesc<'static>; 1] = [FieldDesc::new(0, "position", POSITION)];
 const COMMANDS: [Command<'static>; 4] = [
-    Command::new(OPEN.0, "open", &[]),
-    Command::new(CLOSE.0, "close", &[]),
-    Command::new(STOP.0, "stop", &[]),
-    Command::new(GO_TO_POSITION.0, "go_to_position", &GO),
+    Command::new(open::ID.0, "open", &[]),
+    Command::new(close::ID.0, "close", &[]),
+    Command::new(stop::ID.0, "stop", &[]),
+    Command::new(go_to_position::ID.0, "go_to_position", &GO),
 ];
 
 /// The catalog entry.

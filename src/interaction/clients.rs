@@ -19,8 +19,8 @@ use crate::catalog::{
 };
 use crate::descriptor::{Capability, DescriptorError, IntType, Type, Width, validate};
 use crate::message::{
-    AttributeId, AttributeValue, CapabilityId, CommandId, EndpointId, Field, Invoke, Message, Read,
-    Seq, Value, Write,
+    AttributeId, AttributeValue, BatchItem, CapabilityId, CommandId, EndpointId, Field, Invoke,
+    Message, Read, Seq, Value, Write,
 };
 
 /// Most arguments a typed client passes.
@@ -38,15 +38,24 @@ pub struct InvokeRequest {
 }
 
 impl InvokeRequest {
-    /// The `Invoke` message.
-    pub fn message(&self) -> Message<'_> {
-        Message::Invoke(Invoke {
+    fn request(&self) -> Invoke<'_> {
+        Invoke {
             endpoint: self.endpoint,
             capability: self.capability,
             command: self.command,
             timed_ms: self.timed_ms,
             args: Seq::from_slice(&self.args[..self.count]),
-        })
+        }
+    }
+
+    /// The `Invoke` message.
+    pub fn message(&self) -> Message<'_> {
+        Message::Invoke(self.request())
+    }
+
+    /// The invoke as an item of a [`Batch`](crate::message::Batch).
+    pub fn item(&self) -> BatchItem<'_> {
+        BatchItem::Invoke(self.request())
     }
 }
 
@@ -61,14 +70,23 @@ pub struct WriteRequest {
 }
 
 impl WriteRequest {
-    /// The `Write` message.
-    pub fn message(&self) -> Message<'_> {
-        Message::Write(Write {
+    fn request(&self) -> Write<'_> {
+        Write {
             endpoint: self.endpoint,
             capability: self.capability,
             data_version: self.data_version,
             values: Seq::from_slice(core::slice::from_ref(&self.value)),
-        })
+        }
+    }
+
+    /// The `Write` message.
+    pub fn message(&self) -> Message<'_> {
+        Message::Write(self.request())
+    }
+
+    /// The write as an item of a [`Batch`](crate::message::Batch).
+    pub fn item(&self) -> BatchItem<'_> {
+        BatchItem::Write(self.request())
     }
 }
 
@@ -240,17 +258,17 @@ impl OnOff {
 
     /// Switches on.
     pub fn on(&self) -> InvokeRequest {
-        self.command(on_off::ON_CMD)
+        self.command(on_off::on::ID)
     }
 
     /// Switches off.
     pub fn off(&self) -> InvokeRequest {
-        self.command(on_off::OFF)
+        self.command(on_off::off::ID)
     }
 
     /// Toggles.
     pub fn toggle(&self) -> InvokeRequest {
-        self.command(on_off::TOGGLE)
+        self.command(on_off::toggle::ID)
     }
 
     /// Reads whether it is on.
@@ -266,20 +284,24 @@ impl LevelControl {
         level: u8,
         transition_s: Option<f32>,
     ) -> Result<InvokeRequest, DescriptorError> {
-        let mut args = [Field::new(0, Value::U8(level)), Field::new(1, Value::Null)];
+        use level_control::move_to_level::{LEVEL, TRANSITION_DS};
+        let mut args = [
+            Field::new(LEVEL.0, Value::U8(level)),
+            Field::new(TRANSITION_DS.0, Value::Null),
+        ];
         let mut n = 1;
         if let Some(s) = transition_s {
             let t = IntType {
                 scale: -1,
                 ..IntType::new(Width::U16, 0, 6000)
             };
-            args[1] = Field::new(1, to_raw(&t, s.into())?);
+            args[1] = Field::new(TRANSITION_DS.0, to_raw(&t, s.into())?);
             n = 2;
         }
         invoke(
             self.endpoint,
             &level_control::CAPABILITY,
-            level_control::MOVE_TO_LEVEL,
+            level_control::move_to_level::ID,
             &args[..n],
             None,
         )
@@ -323,22 +345,22 @@ impl OperationalState {
 
     /// Starts a cycle.
     pub fn start(&self) -> InvokeRequest {
-        self.command(operational_state::START)
+        self.command(operational_state::start::ID)
     }
 
     /// Stops.
     pub fn stop(&self) -> InvokeRequest {
-        self.command(operational_state::STOP)
+        self.command(operational_state::stop::ID)
     }
 
     /// Pauses.
     pub fn pause(&self) -> InvokeRequest {
-        self.command(operational_state::PAUSE)
+        self.command(operational_state::pause::ID)
     }
 
     /// Resumes.
     pub fn resume(&self) -> InvokeRequest {
-        self.command(operational_state::RESUME)
+        self.command(operational_state::resume::ID)
     }
 }
 
@@ -348,7 +370,7 @@ impl DoorLock {
         InvokeRequest {
             endpoint: self.endpoint,
             capability: door_lock::ID,
-            command: door_lock::LOCK,
+            command: door_lock::lock::ID,
             timed_ms: None,
             args: [Field::new(0, Value::Null); MAX_ARGS],
             count: 0,
@@ -360,7 +382,7 @@ impl DoorLock {
         invoke(
             self.endpoint,
             &door_lock::CAPABILITY,
-            door_lock::UNLOCK,
+            door_lock::unlock::ID,
             &[],
             Some(timeout_ms),
         )
@@ -374,11 +396,12 @@ impl WindowCovering {
             scale: -2,
             ..IntType::new(Width::U16, 0, 10000)
         };
-        let args = [Field::new(0, to_raw(&t, percent.into())?)];
+        let position = window_covering::go_to_position::POSITION;
+        let args = [Field::new(position.0, to_raw(&t, percent.into())?)];
         invoke(
             self.endpoint,
             &window_covering::CAPABILITY,
-            window_covering::GO_TO_POSITION,
+            window_covering::go_to_position::ID,
             &args,
             None,
         )
@@ -439,6 +462,9 @@ mod tests {
         let Message::Invoke(inv) = req.message() else {
             panic!()
         };
-        assert_eq!((inv.capability, inv.command), (on_off::ID, on_off::TOGGLE));
+        assert_eq!(
+            (inv.capability, inv.command),
+            (on_off::ID, on_off::toggle::ID)
+        );
     }
 }

@@ -9,8 +9,8 @@ use alloc::vec::Vec;
 
 use crate::descriptor::{Definition, DescriptorError, OwnedDescriptor};
 use crate::message::{
-    CapabilityId, Describe, DescribeCapability, DescriptorHash, EndpointId, Event, Field, Message,
-    Record, Report, Seq, Status, SubscribeReply,
+    BatchResult, CapabilityId, Describe, DescribeCapability, DescriptorHash, EndpointId, Event,
+    Field, Message, Record, Report, Seq, Status, SubscribeReply,
 };
 use crate::time::{Duration, Instant};
 
@@ -26,6 +26,7 @@ enum Expect {
     Read,
     Write,
     Invoke,
+    Batch,
     Subscribe(EndpointId, Option<CapabilityId>),
     Unsubscribe(u16),
     Pong,
@@ -88,6 +89,11 @@ pub enum Outcome<'r> {
         status: Status,
         /// Its response fields.
         fields: Seq<'r, Field<'r>>,
+    },
+    /// A batch ran: one result per item, in the items' order.
+    Batched {
+        /// The items' results.
+        results: Seq<'r, BatchResult<'r>>,
     },
     /// A subscription was granted.
     Subscribed(SubscribeReply),
@@ -172,6 +178,7 @@ impl Controller {
             Message::Read(_) => Expect::Read,
             Message::Write(_) => Expect::Write,
             Message::Invoke(_) => Expect::Invoke,
+            Message::Batch(_) => Expect::Batch,
             Message::Subscribe(s) => Expect::Subscribe(s.endpoint, s.capability),
             Message::Unsubscribe(u) => Expect::Unsubscribe(u.subscription),
             Message::Ping(_) => Expect::Pong,
@@ -254,6 +261,7 @@ impl Controller {
                 status: r.status,
                 fields: r.fields,
             }),
+            (Expect::Batch, Message::BatchReply(r)) => Ok(Outcome::Batched { results: r.results }),
             (Expect::Subscribe(endpoint, capability), Message::SubscribeReply(s)) => {
                 self.subscriptions.insert(
                     s.subscription,

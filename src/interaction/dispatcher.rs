@@ -501,6 +501,7 @@ impl<'a, S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'a
                 Err(status) => send_status(status, buf, emit),
             },
             Message::Invoke(i) => self.invoke(i, peer.privilege, now, buf, emit),
+            Message::Batch(b) => self.batch(b, peer.privilege, now, buf, emit),
             Message::Subscribe(s) => match self.subscribe(s, peer, now) {
                 Ok(reply) => send(&Message::SubscribeReply(reply), buf, emit),
                 Err(status) => send_status(status, buf, emit),
@@ -623,7 +624,12 @@ impl<'a, S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'a
         Ok(e)
     }
 
-    fn write(&mut self, w: &Write<'_>, privilege: Privilege, now: Instant) -> Result<u32, Status> {
+    pub(crate) fn write(
+        &mut self,
+        w: &Write<'_>,
+        privilege: Privilege,
+        now: Instant,
+    ) -> Result<u32, Status> {
         if privilege == Privilege::Unauthenticated {
             return Err(Status::NEEDS_PAIRING);
         }
@@ -668,10 +674,34 @@ impl<'a, S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'a
         buf: &mut [u8],
         emit: &mut dyn FnMut(&[u8]),
     ) -> Result<(), InteractionError> {
-        if privilege == Privilege::Unauthenticated {
-            return send_status(Status::NEEDS_PAIRING, buf, emit);
+        let mut response = Response::new();
+        match self.run_invoke(inv, privilege, now, &mut response) {
+            Ok(status) => {
+                let reply = InvokeReply {
+                    status,
+                    fields: Seq::from_slice(&response),
+                };
+                send(&Message::InvokeReply(reply), buf, emit)
+            }
+            Err(status) => send_status(status, buf, emit),
         }
-        let checked = self
+    }
+
+    /// Checks and runs one invoke. `Err` is a refusal (nothing ran,
+    /// answered with a `StatusReport`); `Ok` is the command's status, with
+    /// its checked response fields in `response` (empty unless success).
+    pub(crate) fn run_invoke(
+        &mut self,
+        inv: &Invoke<'_>,
+        privilege: Privilege,
+        now: Instant,
+        response: &mut Response,
+    ) -> Result<Status, Status> {
+        response.clear();
+        if privilege == Privilege::Unauthenticated {
+            return Err(Status::NEEDS_PAIRING);
+        }
+        let (e, i, response_desc) = self
             .locate(inv.endpoint, inv.capability)
             .and_then(|(e, i)| {
                 let cmd = self.endpoints[e].instances[i]
@@ -679,30 +709,25 @@ impl<'a, S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'a
                     .ok_or(DescriptorError::UnknownCommand)?;
                 validate::check_invoke(&cmd, privilege, inv.timed_ms, &inv.args)?;
                 Ok((e, i, cmd.response))
-            });
-        let (e, i, response_desc) = match checked {
-            Ok(found) => found,
-            Err(err) => return send_status(err.status(), buf, emit),
-        };
+            })
+            .map_err(|err| err.status())?;
         let mut cx = Context::new(now);
-        let mut response = Response::new();
         let inst = &mut self.endpoints[e].instances[i];
         let outcome = inst
             .handler
-            .invoke(inv.command, &inv.args, &mut response, &mut cx);
+            .invoke(inv.command, &inv.args, response, &mut cx);
         self.apply_changes(e, i, &cx);
-        let (status, fields) = match outcome {
-            Ok(()) => match validate::check_fields(&response_desc, &Seq::from_slice(&response)) {
-                Ok(()) => (Status::SUCCESS, &response[..]),
-                Err(_) => (Status::FAILURE, &[][..]),
+        let status = match outcome {
+            Ok(()) => match validate::check_fields(&response_desc, &Seq::from_slice(response)) {
+                Ok(()) => Status::SUCCESS,
+                Err(_) => Status::FAILURE,
             },
-            Err(status) => (status, &[][..]),
+            Err(status) => status,
         };
-        let reply = InvokeReply {
-            status,
-            fields: Seq::from_slice(fields),
-        };
-        send(&Message::InvokeReply(reply), buf, emit)
+        if !status.is_success() {
+            response.clear();
+        }
+        Ok(status)
     }
 
     /// Bumps the instance's data version if anything changed and tells the
@@ -822,7 +847,7 @@ mod tests {
                 Ok(crate::message::Value::Null)
             }
             fn serves(&self, element: Element) -> bool {
-                element != Element::Command(operational_state::PAUSE)
+                element != Element::Command(operational_state::pause::ID)
             }
         }
         let mut c = NoPause;
@@ -832,7 +857,7 @@ mod tests {
         assert!(matches!(
             build_one!(Instance::new(cap, &mut c).with_all_optional()),
             Err(InteractionError::Descriptor(DescriptorError::NotServed {
-                element: Element::Command(operational_state::PAUSE),
+                element: Element::Command(operational_state::pause::ID),
                 ..
             }))
         ));

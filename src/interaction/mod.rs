@@ -25,6 +25,7 @@
 //! Nothing here panics, allocates, or loops without bound on any input. The
 //! semantics are specified in `spec/INTERACTION.md`.
 
+mod batch;
 pub mod clients;
 #[cfg(feature = "alloc")]
 pub mod controller;

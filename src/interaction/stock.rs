@@ -86,7 +86,7 @@
 //! let toggle = Message::Invoke(Invoke {
 //!     endpoint: EndpointId(1),
 //!     capability: on_off::ID,
-//!     command: on_off::TOGGLE,
+//!     command: on_off::toggle::ID,
 //!     timed_ms: None,
 //!     args: Seq::empty(),
 //! });
@@ -110,11 +110,11 @@ pub use level_control::{Level, LevelChange, LevelState};
 pub use on_off::OnOff;
 pub use ram::{RamAttribute, RamAttributes};
 
-use crate::message::{Field, Seq, Value};
+use crate::message::{Field, FieldId, Seq, Value};
 
 /// The value of argument `id`, if given.
-fn arg<'v>(args: &Seq<'v, Field<'v>>, id: u16) -> Option<Value<'v>> {
-    args.iter().find(|f| f.id.0 == id).map(|f| f.value)
+fn arg<'v>(args: &Seq<'v, Field<'v>>, id: FieldId) -> Option<Value<'v>> {
+    args.iter().find(|f| f.id == id).map(|f| f.value)
 }
 
 #[cfg(test)]

@@ -166,6 +166,79 @@ pub struct InvokeReply<'a> {
     pub fields: Seq<'a, Field<'a>>,
 }
 
+/// Most items one [`Batch`] may carry.
+pub const MAX_BATCH_ITEMS: usize = 32;
+
+/// Several writes and invokes in one message, run in order and answered by
+/// one [`BatchReply`] with an entry per item (`spec/INTERACTION.md`,
+/// section 10). The whole batch is one request: one exchange, one reply,
+/// executed at most once.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Batch<'a> {
+    /// When set, the items after the first failing one are not run (each
+    /// answered [`BatchResult::NotRun`]); otherwise every item runs.
+    pub stop_on_failure: bool,
+    /// The items, in the order they run (at most [`MAX_BATCH_ITEMS`]).
+    #[serde(borrow)]
+    pub items: Seq<'a, BatchItem<'a>>,
+}
+
+/// One item of a [`Batch`]: exactly the request it would be on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum BatchItem<'a> {
+    /// 0: a [`Write`].
+    #[serde(borrow)]
+    Write(Write<'a>),
+    /// 1: an [`Invoke`].
+    #[serde(borrow)]
+    Invoke(Invoke<'a>),
+}
+
+impl<'a> Item<'a> for BatchItem<'a> {}
+
+/// The answer to a [`Batch`]: one entry per item, in the items' order.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct BatchReply<'a> {
+    /// The items' results.
+    #[serde(borrow)]
+    pub results: Seq<'a, BatchResult<'a>>,
+}
+
+/// What became of one item of a [`Batch`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum BatchResult<'a> {
+    /// 0: the write succeeded (its [`WriteReply`]).
+    Written(WriteReply),
+    /// 1: the command ran; its status and response fields (its
+    /// [`InvokeReply`]). It failed unless the status is success.
+    #[serde(borrow)]
+    Invoked(InvokeReply<'a>),
+    /// 2: the item was refused, or the write failed: the status its own
+    /// request would have been answered with in a [`StatusReport`].
+    Failed(Status),
+    /// 3: not run, because an earlier item failed and the batch stops on
+    /// failure.
+    NotRun,
+}
+
+impl BatchResult<'_> {
+    /// Whether the item failed (refused, failed, a command that answered
+    /// other than success, or not run).
+    pub fn is_failure(&self) -> bool {
+        match self {
+            BatchResult::Written(_) => false,
+            BatchResult::Invoked(r) => !r.status.is_success(),
+            BatchResult::Failed(_) | BatchResult::NotRun => true,
+        }
+    }
+}
+
+impl<'a> Item<'a> for BatchResult<'a> {}
+
 /// Subscribes to attribute changes (and optionally events) of an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

@@ -48,9 +48,10 @@ pub mod value;
 
 pub use admin::{AdminRequest, PairingAdded, PairingEntry, PairingList};
 pub use data::{
-    AttributeValue, Close, Describe, DescribeCapability, DescriptorChunk, Event, Invoke,
-    InvokeReply, Ping, Pong, Priority, Read, ReadReply, Record, Report, StatusReport, Subscribe,
-    SubscribeReply, Unsubscribe, Write, WriteReply,
+    AttributeValue, Batch, BatchItem, BatchReply, BatchResult, Close, Describe, DescribeCapability,
+    DescriptorChunk, Event, Invoke, InvokeReply, MAX_BATCH_ITEMS, Ping, Pong, Priority, Read,
+    ReadReply, Record, Report, StatusReport, Subscribe, SubscribeReply, Unsubscribe, Write,
+    WriteReply,
 };
 pub use handshake::{
     DescriptorHash, Features, Hello, HelloAccept, HelloReject, HelloReply, Offer, PairChallenge,
@@ -139,10 +140,16 @@ pub enum Message<'a> {
     PairingAdded(PairingAdded),
     /// 28: asks for one capability's full definition.
     DescribeCapability(DescribeCapability),
+    /// 29: several writes and invokes, run in order.
+    #[serde(borrow)]
+    Batch(Batch<'a>),
+    /// 30: the results of a [`Batch`], one per item.
+    #[serde(borrow)]
+    BatchReply(BatchReply<'a>),
 }
 
 /// Number of message types this implementation knows.
-pub const MESSAGE_TYPES: u32 = 29;
+pub const MESSAGE_TYPES: u32 = 31;
 
 /// The names of the message types, indexed by type.
 pub const MESSAGE_NAMES: [&str; MESSAGE_TYPES as usize] = [
@@ -175,6 +182,8 @@ pub const MESSAGE_NAMES: [&str; MESSAGE_TYPES as usize] = [
     "PairingList",
     "PairingAdded",
     "DescribeCapability",
+    "Batch",
+    "BatchReply",
 ];
 
 /// Everything the message layer rejects.
@@ -288,6 +297,8 @@ impl<'a> Message<'a> {
             Message::PairingList(_) => 26,
             Message::PairingAdded(_) => 27,
             Message::DescribeCapability(_) => 28,
+            Message::Batch(_) => 29,
+            Message::BatchReply(_) => 30,
         }
     }
 
@@ -315,8 +326,8 @@ mod tests {
     #[test]
     fn unknown_and_malformed() {
         assert_eq!(
-            Message::from_bytes(&[29]),
-            Err(MessageError::UnknownType(29))
+            Message::from_bytes(&[31]),
+            Err(MessageError::UnknownType(31))
         );
         assert_eq!(
             Message::from_bytes(&[0x80, 0x01]),
@@ -361,10 +372,8 @@ mod tests {
     #[test]
     fn names_match_types() {
         assert_eq!(Message::Ack.name(), "Ack");
-        let last = Message::DescribeCapability(DescribeCapability {
-            endpoint: EndpointId(1),
-            capability: CapabilityId(4),
-            offset: 0,
+        let last = Message::BatchReply(BatchReply {
+            results: Seq::empty(),
         });
         assert_eq!(last.message_type() + 1, MESSAGE_TYPES);
         assert_eq!(Message::Ping(Ping { nonce: 0 }).name(), "Ping");

@@ -654,6 +654,7 @@ impl<
                     Message::Read(_)
                     | Message::Write(_)
                     | Message::Invoke(_)
+                    | Message::Batch(_)
                     | Message::Subscribe(_)
                     | Message::Unsubscribe(_),
                 ),
@@ -1069,8 +1070,10 @@ impl<
                     self.rejections.stale += 1;
                 }
             }
+            // A batch is one request: cached and answered once, like its items.
             Message::Write(_)
             | Message::Invoke(_)
+            | Message::Batch(_)
             | Message::Subscribe(_)
             | Message::Unsubscribe(_)
             | Message::Admin(_) => {

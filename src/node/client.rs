@@ -35,11 +35,11 @@ use std::vec::Vec;
 use crate::crypto::{OsCrypto, os_crypto};
 use crate::descriptor::OwnedDescriptor;
 use crate::interaction::clients::{InvokeRequest, WriteRequest};
-use crate::message::{Message, Read, Subscribe};
+use crate::message::{Batch, Message, Read, Seq, Subscribe};
 use crate::session::pairing::DeviceId;
 use crate::transport::{Clock, Link, step};
 
-use super::owned::{Invoked, OwnedEvent, OwnedRecord};
+use super::owned::{Invoked, ItemOutcome, OwnedEvent, OwnedRecord};
 use super::phone::{Phone, PhoneEvent, Reply, RequestId};
 use super::store::PhoneStore;
 use super::{Node, NodeError};
@@ -89,6 +89,71 @@ pub enum Notification {
         /// Whether it is an admin.
         admin: bool,
     },
+}
+
+/// One item of a [`BatchBuilder`].
+#[derive(Debug, Clone, Copy)]
+enum Item {
+    Write(WriteRequest),
+    Invoke(InvokeRequest),
+}
+
+/// A batch being built by [`Client::batch`]: typed writes and invokes, in
+/// the order they are to run.
+pub struct BatchBuilder<'c, S: PhoneStore, L: Link> {
+    client: &'c mut Client<S, L>,
+    items: Vec<Item>,
+    stop_on_failure: bool,
+}
+
+impl<S: PhoneStore, L: Link> BatchBuilder<'_, S, L> {
+    /// Adds a write.
+    pub fn write(mut self, write: &WriteRequest) -> Self {
+        self.items.push(Item::Write(*write));
+        self
+    }
+
+    /// Adds an invoke.
+    pub fn invoke(mut self, invoke: &InvokeRequest) -> Self {
+        self.items.push(Item::Invoke(*invoke));
+        self
+    }
+
+    /// Runs none of the items after the first that fails (they come back
+    /// [`ItemOutcome::NotRun`]); by default every item runs.
+    pub fn stop_on_failure(mut self) -> Self {
+        self.stop_on_failure = true;
+        self
+    }
+
+    /// Sends the batch and waits for its outcomes, one per item in order.
+    /// A batch larger than the session's frame, or of more than
+    /// [`MAX_BATCH_ITEMS`](crate::message::MAX_BATCH_ITEMS) items, is
+    /// refused before anything is sent.
+    pub fn send(self) -> Result<Vec<ItemOutcome>, ClientError> {
+        if self.items.len() > crate::message::MAX_BATCH_ITEMS {
+            return Err(NodeError::Interaction(
+                crate::interaction::InteractionError::BufferTooSmall,
+            )
+            .into());
+        }
+        let items: Vec<_> = self
+            .items
+            .iter()
+            .map(|item| match item {
+                Item::Write(w) => w.item(),
+                Item::Invoke(i) => i.item(),
+            })
+            .collect();
+        let message = Message::Batch(Batch {
+            stop_on_failure: self.stop_on_failure,
+            items: Seq::from_slice(&items),
+        });
+        match self.client.request(&message)? {
+            Reply::Batched(outcomes) => Ok(outcomes),
+            other => Err(ClientError::UnexpectedReply(Box::new(other))),
+        }
+    }
 }
 
 /// A phone driven over `L`, with OS randomness and the system clock.
@@ -289,6 +354,33 @@ impl<S: PhoneStore, L: Link> Client<S, L> {
         match self.request(&write.message())? {
             Reply::Written { data_version } => Ok(data_version),
             other => Err(ClientError::UnexpectedReply(Box::new(other))),
+        }
+    }
+
+    /// Starts a batch: writes and invokes sent in one message, run in order
+    /// by the appliance and answered in one reply with an outcome per item
+    /// (`spec/INTERACTION.md`, section 10).
+    ///
+    /// ```no_run
+    /// # use applink::interaction::clients::OnOff;
+    /// # use applink::message::EndpointId;
+    /// # fn scene<S: applink::node::store::PhoneStore, L: applink::transport::Link>(
+    /// #     phone: &mut applink::node::client::Client<S, L>,
+    /// # ) -> Result<(), applink::node::client::ClientError> {
+    /// let outcomes = phone
+    ///     .batch()
+    ///     .invoke(&OnOff::new(EndpointId(1)).on())
+    ///     .invoke(&OnOff::new(EndpointId(2)).on())
+    ///     .invoke(&OnOff::new(EndpointId(3)).off())
+    ///     .send()?;
+    /// assert!(outcomes.iter().all(|o| o.is_success()));
+    /// # Ok(()) }
+    /// ```
+    pub fn batch(&mut self) -> BatchBuilder<'_, S, L> {
+        BatchBuilder {
+            client: self,
+            items: Vec::new(),
+            stop_on_failure: false,
         }
     }
 

@@ -176,3 +176,48 @@ pub struct Invoked {
     /// Its response fields.
     pub fields: Vec<(FieldId, OwnedValue)>,
 }
+
+/// What became of one item of a batch, owned.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ItemOutcome {
+    /// The write succeeded: the instance's new data version.
+    Written {
+        /// The new data version.
+        data_version: u32,
+    },
+    /// The command ran (successfully unless `status` says otherwise).
+    Invoked(Invoked),
+    /// The item was refused, or its write failed, with this status.
+    Failed(Status),
+    /// Not run: an earlier item failed and the batch stops on failure.
+    NotRun,
+}
+
+impl ItemOutcome {
+    /// Whether the item succeeded (a write done, a command that answered
+    /// success).
+    pub fn is_success(&self) -> bool {
+        match self {
+            ItemOutcome::Written { .. } => true,
+            ItemOutcome::Invoked(i) => i.status.is_success(),
+            ItemOutcome::Failed(_) | ItemOutcome::NotRun => false,
+        }
+    }
+}
+
+impl From<&crate::message::BatchResult<'_>> for ItemOutcome {
+    fn from(r: &crate::message::BatchResult<'_>) -> Self {
+        use crate::message::BatchResult;
+        match r {
+            BatchResult::Written(w) => ItemOutcome::Written {
+                data_version: w.data_version,
+            },
+            BatchResult::Invoked(i) => ItemOutcome::Invoked(Invoked {
+                status: i.status,
+                fields: fields_of(i.fields.iter()),
+            }),
+            BatchResult::Failed(status) => ItemOutcome::Failed(*status),
+            BatchResult::NotRun => ItemOutcome::NotRun,
+        }
+    }
+}

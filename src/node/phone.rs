@@ -36,7 +36,7 @@ use crate::session::{ApplianceParams, SecureChannel, SessionError};
 use crate::time::{Duration, Instant};
 use crate::wire::{Flags, Frame, Header};
 
-use super::owned::{Invoked, OwnedEvent, OwnedRecord, fields_of};
+use super::owned::{Invoked, ItemOutcome, OwnedEvent, OwnedRecord, fields_of};
 use super::reliable::{REQUESTS_IN_FLIGHT, Retry, SeenExchanges, is_stale};
 use super::store::{KnownAppliance, PhoneStore};
 use super::{Address, DEFAULT_FRAME, MAX_FRAME, NodeError, secured_payload};
@@ -65,6 +65,8 @@ pub enum Reply {
     },
     /// A command ran.
     Invoked(Invoked),
+    /// A batch ran: one outcome per item, in the items' order.
+    Batched(Vec<ItemOutcome>),
     /// A subscription was granted.
     Subscribed {
         /// Its id, carried by its reports.
@@ -586,7 +588,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
         Ok(())
     }
 
-    /// Sends a request (Describe, Read, Write, Invoke, Subscribe,
+    /// Sends a request (Describe, Read, Write, Invoke, Batch, Subscribe,
     /// Unsubscribe or Ping); its result comes as a [`PhoneEvent::Reply`].
     /// A request made while a handshake runs waits for its channel.
     pub fn request(&mut self, message: &Message<'_>, now: Instant) -> Result<RequestId, NodeError> {
@@ -596,6 +598,7 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
                 | Message::Read(_)
                 | Message::Write(_)
                 | Message::Invoke(_)
+                | Message::Batch(_)
                 | Message::Subscribe(_)
                 | Message::Unsubscribe(_)
                 | Message::Ping(_)
@@ -614,10 +617,18 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
             .to_slice(&mut buf[..secured_payload(self.frame)])
             .map_err(|_| NodeError::Interaction(InteractionError::BufferTooSmall))?
             .len();
+        let timed = |ms: u16| now.saturating_add(Duration::from_millis(ms.into()));
         let deadline = match message {
-            Message::Invoke(i) => i
-                .timed_ms
-                .map(|ms| now.saturating_add(Duration::from_millis(ms.into()))),
+            Message::Invoke(i) => i.timed_ms.map(timed),
+            // A batch is sent no later than its earliest timed item allows.
+            Message::Batch(b) => b
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    crate::message::BatchItem::Invoke(i) => i.timed_ms.map(timed),
+                    crate::message::BatchItem::Write(_) => None,
+                })
+                .min(),
             _ => None,
         };
         let id = RequestId(self.next_id);
@@ -1199,6 +1210,9 @@ impl<P: CryptoProvider, S: PhoneStore, A: Address> Phone<P, S, A> {
                 status,
                 fields: fields_of(fields.iter()),
             })),
+            (Ok(Outcome::Batched { results }), _) => Ok(Reply::Batched(
+                results.iter().map(|r| ItemOutcome::from(&r)).collect(),
+            )),
             (Ok(Outcome::Subscribed(s)), _) => Ok(Reply::Subscribed {
                 subscription: s.subscription,
                 max_interval_ms: s.max_interval_ms,

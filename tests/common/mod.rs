@@ -77,8 +77,8 @@ impl Store {
             Kind::OnOff => {
                 let on = matches!(self.get(0), Some(Value::Bool(true)));
                 let next = match command {
-                    on_off::OFF => false,
-                    on_off::ON_CMD => true,
+                    on_off::off::ID => false,
+                    on_off::on::ID => true,
                     _ => !on,
                 };
                 self.set(on_off::ON, Value::Bool(next));
@@ -87,13 +87,16 @@ impl Store {
             }
             Kind::Operational => {
                 let state = match (command, self.get(0)) {
-                    (operational_state::START, Some(Value::Enum(operational_state::RUNNING))) => {
+                    (
+                        operational_state::start::ID,
+                        Some(Value::Enum(operational_state::RUNNING)),
+                    ) => {
                         return Err(Status::INVALID_STATE);
                     }
-                    (operational_state::START | operational_state::RESUME, _) => {
+                    (operational_state::start::ID | operational_state::resume::ID, _) => {
                         operational_state::RUNNING
                     }
-                    (operational_state::PAUSE, _) => operational_state::PAUSED,
+                    (operational_state::pause::ID, _) => operational_state::PAUSED,
                     _ => operational_state::STOPPED,
                 };
                 self.set(operational_state::STATE, Value::Enum(state));

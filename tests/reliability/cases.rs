@@ -30,7 +30,7 @@ fn toggle() -> Message<'static> {
     Message::Invoke(Invoke {
         endpoint: LAMP,
         capability: on_off::ID,
-        command: on_off::TOGGLE,
+        command: on_off::toggle::ID,
         timed_ms: None,
         args: Seq::empty(),
     })

@@ -124,8 +124,8 @@ impl Handler for OnOff<'_> {
         cx: &mut Context,
     ) -> Result<(), Status> {
         let on = match command {
-            on_off::OFF => false,
-            on_off::ON_CMD => true,
+            on_off::off::ID => false,
+            on_off::on::ID => true,
             _ => {
                 self.0.toggles.set(self.0.toggles.get() + 1);
                 !self.0.on.get()
@@ -176,7 +176,7 @@ impl Handler for Level<'_> {
         cx: &mut Context,
     ) -> Result<(), Status> {
         let level = match command {
-            level_control::MOVE_TO_LEVEL => u8_arg(args, 0).ok_or(Status::CONSTRAINT_ERROR)?,
+            level_control::move_to_level::ID => u8_arg(args, 0).ok_or(Status::CONSTRAINT_ERROR)?,
             _ => {
                 let step = u8_arg(args, 1).ok_or(Status::CONSTRAINT_ERROR)?;
                 let up = args

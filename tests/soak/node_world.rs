@@ -353,7 +353,7 @@ impl World<'_> {
                         let i = clients::invoke(
                             LAMP,
                             &identify::CAPABILITY,
-                            identify::IDENTIFY,
+                            identify::identify::ID,
                             &[seconds],
                             None,
                         );

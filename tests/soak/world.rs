@@ -338,7 +338,7 @@ impl World<'_> {
                 let i = clients::invoke(
                     LAMP,
                     &identify::CAPABILITY,
-                    identify::IDENTIFY,
+                    identify::identify::ID,
                     &[seconds],
                     None,
                 );

@@ -16,6 +16,9 @@ use serde_json::{Value as Json, json};
 
 use super::{message_json, probe, status_of};
 
+#[path = "batch_cases.rs"]
+mod batch;
+
 /// The reply buffer every exchange runs with, in bytes: the room for one
 /// message payload.
 pub const REPLY_BUFFER: usize = 64;
@@ -74,8 +77,8 @@ impl Handler for Attrs {
         }
         let on = matches!(self.values[0].1, Value::Bool(true));
         self.values[0].1 = Value::Bool(match command {
-            on_off::OFF => false,
-            on_off::ON_CMD => true,
+            on_off::off::ID => false,
+            on_off::on::ID => true,
             _ => !on,
         });
         cx.changed(on_off::ON);
@@ -119,6 +122,8 @@ struct Step {
     peer: Peer,
     at_ms: u64,
     request: Message<'static>,
+    /// The reply buffer's size, when it is not [`REPLY_BUFFER`].
+    reply_buffer: usize,
 }
 
 const fn peer(session: u16, privilege: Privilege) -> Peer {
@@ -202,7 +207,7 @@ fn run(d: &mut Disp<'_>, device: &str, steps: Vec<Step>) -> Vec<Json> {
             &step.request,
             step.peer,
             Instant::from_millis(step.at_ms),
-            &mut buf,
+            &mut buf[..step.reply_buffer],
             &mut |m| replies.push(m.to_vec()),
         )
         .expect("answered");
@@ -231,6 +236,9 @@ fn run(d: &mut Disp<'_>, device: &str, steps: Vec<Step>) -> Vec<Json> {
                 })).collect::<Vec<_>>(),
             },
         });
+        if step.reply_buffer != REPLY_BUFFER {
+            v["decoded"]["reply_buffer"] = json!(step.reply_buffer);
+        }
         if let Some(status) = decoded.first().and_then(status_of) {
             v["status"] = json!(status);
         }
@@ -281,6 +289,7 @@ pub fn devices() -> Json {
             ],
             "behaviour": "writes are accepted and not kept (reads keep answering the state above, data versions still change); configure answers SUCCESS with accepted = true; unlock and reset answer SUCCESS with no fields",
         },
+        "three_lamps": batch::device(values),
     })
 }
 
@@ -311,6 +320,7 @@ fn static_value(v: Value<'_>) -> Value<'static> {
 pub fn exchanges() -> Vec<Json> {
     let mut out = lamp();
     out.extend(probe_exchanges());
+    out.extend(batch::exchanges());
     out
 }
 
@@ -327,6 +337,7 @@ fn step(
         peer,
         at_ms,
         request,
+        reply_buffer: REPLY_BUFFER,
     }
 }
 
@@ -523,7 +534,7 @@ fn lamp() -> Vec<Json> {
             "Invoke on_off toggle",
             USER,
             70,
-            invoke(on_off::ID, on_off::TOGGLE, None, vec![]),
+            invoke(on_off::ID, on_off::toggle::ID, None, vec![]),
         ),
         step(
             "lamp_invoke_unknown_command",

@@ -163,7 +163,7 @@ fn first_command() -> Message<'static> {
     Message::Invoke(Invoke {
         endpoint: EndpointId(1),
         capability: on_off::ID,
-        command: on_off::TOGGLE,
+        command: on_off::toggle::ID,
         timed_ms: None,
         args: Seq::empty(),
     })

@@ -127,7 +127,7 @@ pub fn message_cases() -> Vec<MessageCase> {
             Message::Invoke(Invoke {
                 endpoint: EndpointId(1),
                 capability: level_control::ID,
-                command: level_control::MOVE_TO_LEVEL,
+                command: level_control::move_to_level::ID,
                 timed_ms: None,
                 args: seq(vec![
                     Field::new(0, Value::U8(50)),
@@ -141,7 +141,7 @@ pub fn message_cases() -> Vec<MessageCase> {
             Message::Invoke(Invoke {
                 endpoint: EndpointId(1),
                 capability: catalog::door_lock::ID,
-                command: catalog::door_lock::UNLOCK,
+                command: catalog::door_lock::unlock::ID,
                 timed_ms: Some(1000),
                 args: Seq::empty(),
             }),

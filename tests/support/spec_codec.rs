@@ -33,6 +33,10 @@ pub struct Tables {
     pub value: Table,
     /// The message types (SPEC.md 5).
     pub message: Table,
+    /// `BatchItem` (SPEC.md 5.3).
+    pub batch_item: Table,
+    /// `BatchResult` (SPEC.md 5.3).
+    pub batch_result: Table,
     /// The status names and their codes (SPEC.md 4.5).
     pub status: Vec<(String, u16)>,
 }
@@ -112,7 +116,11 @@ impl Tables {
                 "PairingList",
                 "PairingAdded",
                 "DescribeCapability",
+                "Batch",
+                "BatchReply",
             ]),
+            batch_item: table(&["Write", "Invoke"]),
+            batch_result: table(&["Written", "Invoked", "Failed", "NotRun"]),
             status: [
                 ("SUCCESS", 0),
                 ("FAILURE", 1),
@@ -166,6 +174,16 @@ fn index(table: &Table, what: &str, j: &Json) -> Result<u64, Error> {
         .position(|n| n == name)
         .map(|i| i as u64)
         .ok_or_else(|| format!("{what}: no variant {name}"))
+}
+
+/// The length of `v`'s varint encoding (SPEC.md 2.1).
+fn varint_len(mut v: u64) -> usize {
+    let mut n = 1;
+    while v >= 0x80 {
+        v >>= 7;
+        n += 1;
+    }
+    n
 }
 
 fn num(j: &Json, key: &str) -> Result<u64, Error> {
@@ -502,6 +520,38 @@ impl<'t> Encoder<'t> {
         self.seq(j, "values", Self::attribute_value)
     }
 
+    /// A `BatchItem`: its variant, then the fields of the `Write` or
+    /// `Invoke` it carries.
+    fn batch_item(&mut self, j: &Json) -> Result<(), Error> {
+        let t = self.t;
+        self.enumeration(&t.batch_item, "BatchItem", j)?;
+        let mut fields = Encoder::new(t);
+        fields.message(j)?;
+        // `message` wrote the message type first; the item carries only
+        // the fields.
+        let bytes = fields.finish();
+        let ty = index(&t.message, "message type", j)?;
+        let skip = varint_len(ty);
+        self.out.extend_from_slice(&bytes[skip..]);
+        Ok(())
+    }
+
+    /// A `BatchResult`: its variant, then its content.
+    fn batch_result(&mut self, j: &Json) -> Result<(), Error> {
+        let t = self.t;
+        self.enumeration(&t.batch_result, "BatchResult", j)?;
+        match text(j, "type")? {
+            "Written" => self.u(j, "data_version"),
+            "Invoked" => {
+                self.u(j, "status")?;
+                self.seq(j, "fields", Self::field)
+            }
+            "Failed" => self.u(j, "status"),
+            "NotRun" => Ok(()),
+            other => Err(format!("no BatchResult {other}")),
+        }
+    }
+
     /// An interaction message's payload: its type, then its fields.
     pub fn message(&mut self, j: &Json) -> Result<(), Error> {
         let t = self.t;
@@ -577,6 +627,11 @@ impl<'t> Encoder<'t> {
                 self.seq(j, "fields", Self::field)
             }
             "Status" => self.u(j, "status"),
+            "Batch" => {
+                self.boolean(j, "stop_on_failure")?;
+                self.seq(j, "items", Self::batch_item)
+            }
+            "BatchReply" => self.seq(j, "results", Self::batch_result),
             other => Err(format!("no interaction message {other}")),
         }
     }

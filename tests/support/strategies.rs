@@ -17,7 +17,7 @@ use applink::message::{
     Purpose, Read, ReadReply, Record, Report, ResumeReply, ResumeRequest, Seq, Status,
     StatusReport, Subscribe, SubscribeReply, Unsubscribe, Value, Write, WriteReply,
 };
-use applink::message::{AttributeId, value::MAX_DEPTH};
+use applink::message::{AttributeId, Batch, BatchItem, BatchReply, BatchResult, value::MAX_DEPTH};
 use applink::wire::{Flags, Header, header::VERSION};
 use bumpalo::Bump;
 use proptest::collection::vec;
@@ -156,6 +156,11 @@ pub enum OwnedMessage {
     Report(Report<'static>, Vec<OwnedRecord>),
     Event(Event<'static>, Vec<(u16, OwnedValue)>),
     PairingList(PairingList<'static>, Vec<PairingEntry>),
+    /// `stop_on_failure` and the items, each a write or an invoke.
+    Batch(bool, Vec<OwnedMessage>),
+    /// The results: each a write reply, an invoke reply, a failure status
+    /// (`Plain(Status)`) or not run (`Plain(Ack)`).
+    BatchReply(Vec<OwnedMessage>),
 }
 
 impl OwnedMessage {
@@ -163,6 +168,34 @@ impl OwnedMessage {
     pub fn build<'b>(&'b self, bump: &'b Bump) -> Message<'b> {
         match self {
             OwnedMessage::Plain(m) => *m,
+            OwnedMessage::Batch(stop_on_failure, items) => {
+                let built: Vec<_> = items
+                    .iter()
+                    .filter_map(|item| match item.build(bump) {
+                        Message::Write(w) => Some(BatchItem::Write(w)),
+                        Message::Invoke(i) => Some(BatchItem::Invoke(i)),
+                        _ => None,
+                    })
+                    .collect();
+                Message::Batch(Batch {
+                    stop_on_failure: *stop_on_failure,
+                    items: Seq::from_slice(bump.alloc_slice_copy(&built)),
+                })
+            }
+            OwnedMessage::BatchReply(results) => {
+                let built: Vec<_> = results
+                    .iter()
+                    .map(|r| match r.build(bump) {
+                        Message::WriteReply(w) => BatchResult::Written(w),
+                        Message::InvokeReply(i) => BatchResult::Invoked(i),
+                        Message::Status(s) => BatchResult::Failed(s.status),
+                        _ => BatchResult::NotRun,
+                    })
+                    .collect();
+                Message::BatchReply(BatchReply {
+                    results: Seq::from_slice(bump.alloc_slice_copy(&built)),
+                })
+            }
             OwnedMessage::Descriptor(head, data) => Message::Descriptor(DescriptorChunk {
                 data: Bytes(data),
                 ..*head
@@ -529,45 +562,9 @@ fn borrowed_message() -> impl Strategy<Value = OwnedMessage> {
             };
             OwnedMessage::ReadReply(head, records)
         }),
-        (
-            endpoint(),
-            capability(),
-            any::<Option<u32>>(),
-            pairs(ATTRIBUTE_DEPTH)
-        )
-            .prop_map(|(endpoint, capability, data_version, values)| {
-                let head = Write {
-                    endpoint,
-                    capability,
-                    data_version,
-                    values: Seq::empty(),
-                };
-                OwnedMessage::Write(head, values)
-            }),
-        (
-            endpoint(),
-            capability(),
-            any::<u16>(),
-            any::<Option<u16>>(),
-            pairs(FIELD_DEPTH)
-        )
-            .prop_map(|(endpoint, capability, command, timed_ms, args)| {
-                let head = Invoke {
-                    endpoint,
-                    capability,
-                    command: CommandId(command),
-                    timed_ms,
-                    args: Seq::empty(),
-                };
-                OwnedMessage::Invoke(head, args)
-            }),
-        (any::<u16>(), pairs(FIELD_DEPTH)).prop_map(|(status, fields)| {
-            let head = InvokeReply {
-                status: Status(status),
-                fields: Seq::empty(),
-            };
-            OwnedMessage::InvokeReply(head, fields)
-        }),
+        write_message(),
+        invoke_message(),
+        invoke_reply(),
         (
             endpoint(),
             any::<Option<u32>>(),
@@ -627,7 +624,80 @@ pub fn message() -> impl Strategy<Value = OwnedMessage> {
         18 => plain_message().prop_map(OwnedMessage::Plain),
         9 => borrowed_message(),
         1 => pairing_list(),
+        1 => batch(),
+        1 => batch_reply(),
     ]
+}
+
+fn write_message() -> impl Strategy<Value = OwnedMessage> {
+    (
+        endpoint(),
+        capability(),
+        any::<Option<u32>>(),
+        pairs(ATTRIBUTE_DEPTH),
+    )
+        .prop_map(|(endpoint, capability, data_version, values)| {
+            let head = Write {
+                endpoint,
+                capability,
+                data_version,
+                values: Seq::empty(),
+            };
+            OwnedMessage::Write(head, values)
+        })
+}
+
+fn invoke_message() -> impl Strategy<Value = OwnedMessage> {
+    (
+        endpoint(),
+        capability(),
+        any::<u16>(),
+        any::<Option<u16>>(),
+        pairs(FIELD_DEPTH),
+    )
+        .prop_map(|(endpoint, capability, command, timed_ms, args)| {
+            let head = Invoke {
+                endpoint,
+                capability,
+                command: CommandId(command),
+                timed_ms,
+                args: Seq::empty(),
+            };
+            OwnedMessage::Invoke(head, args)
+        })
+}
+
+fn invoke_reply() -> impl Strategy<Value = OwnedMessage> {
+    (any::<u16>(), pairs(FIELD_DEPTH)).prop_map(|(status, fields)| {
+        let head = InvokeReply {
+            status: Status(status),
+            fields: Seq::empty(),
+        };
+        OwnedMessage::InvokeReply(head, fields)
+    })
+}
+
+/// A batch of up to four writes and invokes.
+fn batch() -> impl Strategy<Value = OwnedMessage> {
+    let item = prop_oneof![write_message(), invoke_message()];
+    (any::<bool>(), vec(item, 0..4)).prop_map(|(stop, items)| OwnedMessage::Batch(stop, items))
+}
+
+/// A batch reply of up to four results.
+fn batch_reply() -> impl Strategy<Value = OwnedMessage> {
+    let result = prop_oneof![
+        any::<u32>().prop_map(|data_version| {
+            OwnedMessage::Plain(Message::WriteReply(WriteReply { data_version }))
+        }),
+        invoke_reply(),
+        any::<u16>().prop_map(|status| {
+            OwnedMessage::Plain(Message::Status(StatusReport {
+                status: Status(status),
+            }))
+        }),
+        Just(OwnedMessage::Plain(Message::Ack)),
+    ];
+    vec(result, 0..4).prop_map(OwnedMessage::BatchReply)
 }
 
 fn pairing_list() -> impl Strategy<Value = OwnedMessage> {

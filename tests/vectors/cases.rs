@@ -18,12 +18,13 @@ mod wire_cases;
 
 use applink::CodecError;
 use applink::message::{
-    AdminRequest, AttributeId, AttributeValue, Bytes, CapabilityId, Close, CommandId, Describe,
-    DescribeCapability, DescriptorChunk, EndpointId, Event, EventId, Features, Field, Fixed, Hello,
-    HelloAccept, HelloReject, HelloReply, Invoke, InvokeReply, Message, MessageError, Offer,
-    PairChallenge, PairFinish, PairRequest, PairingAdded, PairingEntry, PairingList, Ping, Pong,
-    Priority, Purpose, Read, ReadReply, Record, Report, ResumeReply, ResumeRequest, Seq, Status,
-    StatusReport, Subscribe, SubscribeReply, Unsubscribe, Value, VendorId, Write, WriteReply,
+    AdminRequest, AttributeId, AttributeValue, Batch, BatchItem, BatchReply, BatchResult, Bytes,
+    CapabilityId, Close, CommandId, Describe, DescribeCapability, DescriptorChunk, EndpointId,
+    Event, EventId, Features, Field, Fixed, Hello, HelloAccept, HelloReject, HelloReply, Invoke,
+    InvokeReply, Message, MessageError, Offer, PairChallenge, PairFinish, PairRequest,
+    PairingAdded, PairingEntry, PairingList, Ping, Pong, Priority, Purpose, Read, ReadReply,
+    Record, Report, ResumeReply, ResumeRequest, Seq, Status, StatusReport, Subscribe,
+    SubscribeReply, Unsubscribe, Value, VendorId, Write, WriteReply,
 };
 use applink::wire::{Flags, Header, WireError, encode_plain, stream};
 
@@ -766,7 +767,59 @@ fn push_messages(all: &mut Vec<Case>) {
             offset: 0,
         }),
     );
+    add(
+        "batch_scene",
+        "Batch: on/off on() on endpoints 1 and 2, a write of on_level 200 on endpoint 3, run every item",
+        49,
+        Message::Batch(Batch {
+            stop_on_failure: false,
+            items: Seq::from_slice(&SCENE),
+        }),
+    );
+    add(
+        "batch_reply",
+        "BatchReply: invoked with success, written at data version 8, failed (unsupported endpoint), not run",
+        50,
+        Message::BatchReply(BatchReply {
+            results: Seq::from_slice(&SCENE_RESULTS),
+        }),
+    );
 }
+
+static SCENE_VALUES: [AttributeValue<'static>; 1] = [AttributeValue::new(3, Value::U8(200))];
+
+static SCENE: [BatchItem<'static>; 3] = [
+    BatchItem::Invoke(Invoke {
+        endpoint: EndpointId(1),
+        capability: CapabilityId(4),
+        command: CommandId(1),
+        timed_ms: None,
+        args: Seq::empty(),
+    }),
+    BatchItem::Invoke(Invoke {
+        endpoint: EndpointId(2),
+        capability: CapabilityId(4),
+        command: CommandId(1),
+        timed_ms: None,
+        args: Seq::empty(),
+    }),
+    BatchItem::Write(Write {
+        endpoint: EndpointId(3),
+        capability: CapabilityId(5),
+        data_version: None,
+        values: Seq::from_slice(&SCENE_VALUES),
+    }),
+];
+
+static SCENE_RESULTS: [BatchResult<'static>; 4] = [
+    BatchResult::Invoked(InvokeReply {
+        status: Status::SUCCESS,
+        fields: Seq::empty(),
+    }),
+    BatchResult::Written(WriteReply { data_version: 8 }),
+    BatchResult::Failed(Status::UNSUPPORTED_ENDPOINT),
+    BatchResult::NotRun,
+];
 
 /// What the pairing vectors' phones offer.
 const OFFER: Offer = Offer {

@@ -11,8 +11,8 @@ use super::{
 };
 use applink::CodecError;
 use applink::message::{
-    AdminRequest, AttributeValue, Field, HelloReject, HelloReply, Message, MessageError, Offer,
-    Priority, Purpose, Record, Seq, Status, Value,
+    AdminRequest, AttributeValue, BatchItem, BatchResult, Field, HelloReject, HelloReply, Message,
+    MessageError, Offer, Priority, Purpose, Record, Seq, Status, Value,
 };
 use applink::wire::{Flags, Header, WireError};
 
@@ -430,6 +430,24 @@ pub fn message(m: &Message<'_>) -> Json {
             "endpoint": d.endpoint.0,
             "capability": d.capability.0,
             "offset": d.offset,
+        }),
+        Message::Batch(b) => json!({
+            "stop_on_failure": b.stop_on_failure,
+            "items": list(&b.items, |item| match *item {
+                BatchItem::Write(w) => message(&Message::Write(w)),
+                BatchItem::Invoke(i) => message(&Message::Invoke(i)),
+            }),
+        }),
+        Message::BatchReply(r) => json!({
+            "results": list(&r.results, |result| match *result {
+                BatchResult::Written(w) => tagged("Written", json!({"data_version": w.data_version})),
+                BatchResult::Invoked(i) => tagged(
+                    "Invoked",
+                    json!({"status": status(i.status), "fields": list(&i.fields, field)}),
+                ),
+                BatchResult::Failed(s) => tagged("Failed", json!({"status": status(s)})),
+                BatchResult::NotRun => tagged("NotRun", json!({})),
+            }),
         }),
     };
     tagged(m.name(), fields)

@@ -264,10 +264,10 @@ fn push_frames(all: &mut Vec<Case>) {
             CodecError::Secured,
         ),
         (
-            "unknown_message_type_29",
-            "A sound frame whose payload is message type 29 (the first undefined type)",
-            payload(&[0x1D]),
-            message_error(MessageError::UnknownType(29)),
+            "unknown_message_type_31",
+            "A sound frame whose payload is message type 31 (the first undefined type)",
+            payload(&[0x1F]),
+            message_error(MessageError::UnknownType(31)),
         ),
         (
             "unknown_message_type_128",

@@ -66,6 +66,8 @@ GEN.message_types = {
   [26] = "PairingList",
   [27] = "PairingAdded",
   [28] = "DescribeCapability",
+  [29] = "Batch",
+  [30] = "BatchReply",
 }
 GEN.statuses = {
   [0] = "SUCCESS",
@@ -575,6 +577,15 @@ local SCHEMAS = {
   PairingAdded = { { "peer", fixed(32) }, { "admin", K.bool } },
   DescribeCapability = { { "endpoint", endpoint }, { "capability", capability }, { "offset", K.u32 } },
 }
+
+-- Batch (29) and BatchReply (30): each item is a Write or an Invoke, each
+-- result a WriteReply, an InvokeReply, a failure status or nothing.
+local batch_items = { [0] = "Write", [1] = "Invoke" }
+local batch_results = { [0] = "Written", [1] = "Invoked", [2] = "Failed", [3] = "NotRun" }
+SCHEMAS.Batch = { { "stop_on_failure", K.bool },
+  { "items", seq(enum(batch_items, { Write = SCHEMAS.Write, Invoke = SCHEMAS.Invoke }), "item") } }
+SCHEMAS.BatchReply = { { "results", seq(enum(batch_results, { Written = SCHEMAS.WriteReply,
+  Invoked = SCHEMAS.InvokeReply, Failed = { { "status", K.status } }, NotRun = {} }), "result") } }
 
 -- One ProtoField per field name, of the first kind that name has.
 local FT = {

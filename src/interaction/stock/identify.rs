@@ -164,10 +164,10 @@ impl Handler for Identify<'_> {
         _response: &mut Response,
         cx: &mut Context,
     ) -> Result<(), Status> {
-        if command != identify::IDENTIFY {
+        if command != identify::identify::ID {
             return Err(Status::UNSUPPORTED_COMMAND);
         }
-        let Some(Value::U16(seconds)) = arg(args, 0) else {
+        let Some(Value::U16(seconds)) = arg(args, identify::identify::SECONDS) else {
             return Err(Status::MISSING_FIELD);
         };
         self.start(seconds, cx);

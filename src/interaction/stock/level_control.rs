@@ -238,20 +238,22 @@ impl Handler for Level<'_> {
         cx: &mut Context,
     ) -> Result<(), Status> {
         match command {
-            level_control::MOVE_TO_LEVEL => {
-                let Some(Value::U8(level)) = arg(args, 0) else {
+            level_control::move_to_level::ID => {
+                let Some(Value::U8(level)) = arg(args, level_control::move_to_level::LEVEL) else {
                     return Err(Status::MISSING_FIELD);
                 };
-                let transition_ds = match arg(args, 1) {
+                let transition_ds = match arg(args, level_control::move_to_level::TRANSITION_DS) {
                     Some(Value::U16(t)) => t,
                     _ => 0,
                 };
                 let level = clamp(level, self.state.min, self.state.max);
                 self.move_to(level, transition_ds, cx);
             }
-            level_control::STEP => {
-                let (Some(Value::Bool(up)), Some(Value::U8(size))) = (arg(args, 0), arg(args, 1))
-                else {
+            level_control::step::ID => {
+                let (Some(Value::Bool(up)), Some(Value::U8(size))) = (
+                    arg(args, level_control::step::UP),
+                    arg(args, level_control::step::STEP_SIZE),
+                ) else {
                     return Err(Status::MISSING_FIELD);
                 };
                 let current = self.state.level().ok_or(Status::INVALID_STATE)?;

@@ -85,9 +85,9 @@ impl Handler for OnOff<'_> {
         cx: &mut Context,
     ) -> Result<(), Status> {
         let on = match command {
-            on_off::OFF => false,
-            on_off::ON_CMD => true,
-            on_off::TOGGLE => !self.on.get(),
+            on_off::off::ID => false,
+            on_off::on::ID => true,
+            on_off::toggle::ID => !self.on.get(),
             _ => return Err(Status::UNSUPPORTED_COMMAND),
         };
         self.set(on, cx);

@@ -151,15 +151,15 @@ fn on_off_commands_writes_and_the_callback() {
     let id = on_off::ID;
 
     assert_eq!(read(&mut d, id, on_off::ON), Ok(Value::Bool(false)));
-    assert_eq!(invoke(&mut d, id, on_off::ON_CMD, &[]), Status::SUCCESS);
+    assert_eq!(invoke(&mut d, id, on_off::on::ID, &[]), Status::SUCCESS);
     assert!(on.get());
     assert_eq!(version(&d, id), 101);
     // Already on: no change, no callback, same data version.
-    assert_eq!(invoke(&mut d, id, on_off::ON_CMD, &[]), Status::SUCCESS);
+    assert_eq!(invoke(&mut d, id, on_off::on::ID, &[]), Status::SUCCESS);
     assert_eq!(version(&d, id), 101);
-    assert_eq!(invoke(&mut d, id, on_off::TOGGLE, &[]), Status::SUCCESS);
+    assert_eq!(invoke(&mut d, id, on_off::toggle::ID, &[]), Status::SUCCESS);
     assert!(!on.get());
-    assert_eq!(invoke(&mut d, id, on_off::OFF, &[]), Status::SUCCESS);
+    assert_eq!(invoke(&mut d, id, on_off::off::ID, &[]), Status::SUCCESS);
     assert_eq!(
         write(&mut d, id, on_off::ON, Value::Bool(true), USER),
         Ok(())
@@ -210,14 +210,14 @@ fn level_honours_the_device_range() {
     assert_eq!(read(&mut d, id, level_control::ON_LEVEL), Ok(Value::Null));
     // No level yet: a step has nothing to start from.
     assert_eq!(
-        invoke(&mut d, id, level_control::STEP, &step(true, 5)),
+        invoke(&mut d, id, level_control::step::ID, &step(true, 5)),
         Status::INVALID_STATE
     );
 
     // Clamped into min..=max, with the transition passed on.
     let args = [Field::new(0, Value::U8(250)), Field::new(1, Value::U16(15))];
     assert_eq!(
-        invoke(&mut d, id, level_control::MOVE_TO_LEVEL, &args),
+        invoke(&mut d, id, level_control::move_to_level::ID, &args),
         Status::SUCCESS
     );
     assert_eq!(state.level(), Some(200));
@@ -230,30 +230,30 @@ fn level_honours_the_device_range() {
     );
     let args = [Field::new(0, Value::U8(1))];
     assert_eq!(
-        invoke(&mut d, id, level_control::MOVE_TO_LEVEL, &args),
+        invoke(&mut d, id, level_control::move_to_level::ID, &args),
         Status::SUCCESS
     );
     assert_eq!(state.level(), Some(10));
     assert_eq!(
-        invoke(&mut d, id, level_control::STEP, &step(true, 100)),
+        invoke(&mut d, id, level_control::step::ID, &step(true, 100)),
         Status::SUCCESS
     );
     assert_eq!(state.level(), Some(110));
     let v = version(&d, id);
     assert_eq!(
-        invoke(&mut d, id, level_control::STEP, &step(true, 254)),
+        invoke(&mut d, id, level_control::step::ID, &step(true, 254)),
         Status::SUCCESS
     );
     assert_eq!(state.level(), Some(200));
     last.set(None);
     assert_eq!(
-        invoke(&mut d, id, level_control::STEP, &step(true, 1)),
+        invoke(&mut d, id, level_control::step::ID, &step(true, 1)),
         Status::SUCCESS
     );
     assert_eq!(last.get(), None, "at max: no change");
     assert_eq!(version(&d, id), v + 1);
     assert_eq!(
-        invoke(&mut d, id, level_control::STEP, &step(false, 254)),
+        invoke(&mut d, id, level_control::step::ID, &step(false, 254)),
         Status::SUCCESS
     );
     assert_eq!(state.level(), Some(10));
@@ -318,7 +318,7 @@ fn identify_counts_down_from_the_request_time() {
     assert_eq!(read(&mut d, id, identify::IDENTIFY_TIME), Ok(Value::U16(0)));
     let args = [Field::new(0, Value::U16(10))];
     assert_eq!(
-        invoke_at(&mut d, id, identify::IDENTIFY, &args, 1_000),
+        invoke_at(&mut d, id, identify::identify::ID, &args, 1_000),
         Status::SUCCESS
     );
     assert_eq!(asked.get(), 10);
@@ -350,7 +350,7 @@ fn identify_counts_down_from_the_request_time() {
         invoke(
             &mut d,
             id,
-            identify::IDENTIFY,
+            identify::identify::ID,
             &[Field::new(0, Value::U16(3601))]
         ),
         Status::CONSTRAINT_ERROR
@@ -561,7 +561,7 @@ fn a_whole_lamp_conforms_with_stock_handlers_only() {
     let mut endpoints = [EndpointEntry::new(1, &types, &mut instances)];
     let mut d = dispatcher(&mut endpoints);
     assert_eq!(
-        invoke(&mut d, on_off::ID, on_off::TOGGLE, &[]),
+        invoke(&mut d, on_off::ID, on_off::toggle::ID, &[]),
         Status::SUCCESS
     );
     assert!(on.get());

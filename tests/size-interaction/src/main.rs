@@ -44,10 +44,16 @@ mod firmware {
         fn read(&self, _: AttributeId) -> Result<Value<'_>, Status> {
             Ok(Value::Bool(self.0.get()))
         }
-        fn invoke(&mut self, command: CommandId, _: &Seq<'_, Field<'_>>, _: &mut applink::interaction::Response, cx: &mut Context) -> Result<(), Status> {
+        fn invoke(
+            &mut self,
+            command: CommandId,
+            _: &Seq<'_, Field<'_>>,
+            _: &mut applink::interaction::Response,
+            cx: &mut Context,
+        ) -> Result<(), Status> {
             self.0.set(match command {
-                on_off::OFF => false,
-                on_off::ON_CMD => true,
+                on_off::off::ID => false,
+                on_off::on::ID => true,
                 _ => !self.0.get(),
             });
             cx.changed(on_off::ON);
@@ -65,7 +71,12 @@ mod firmware {
                 _ => Err(Status::UNSUPPORTED_ATTRIBUTE),
             }
         }
-        fn write(&mut self, _: AttributeId, value: &Value<'_>, _: &mut Context) -> Result<(), Status> {
+        fn write(
+            &mut self,
+            _: AttributeId,
+            value: &Value<'_>,
+            _: &mut Context,
+        ) -> Result<(), Status> {
             if let Value::U8(v) = value {
                 self.0 = *v;
             }
@@ -81,7 +92,11 @@ mod firmware {
     }
 
     pub fn run() -> ! {
-        let light = Light { on: false, level: 100, identify: 0 };
+        let light = Light {
+            on: false,
+            level: 100,
+            identify: 0,
+        };
         let on = core::cell::Cell::new(light.on);
         let mut power = Power(&on);
         let mut level = Level(light.level);
@@ -101,11 +116,19 @@ mod firmware {
             min_protocol: 1,
             max_protocol: 1,
         };
-        let Ok(mut d) = Dispatcher::<_, 2, 128>::new(info, &mut endpoints, EventCounter::new(Flash, 64), black_box(7)) else {
+        let Ok(mut d) = Dispatcher::<_, 2, 128>::new(
+            info,
+            &mut endpoints,
+            EventCounter::new(Flash, 64),
+            black_box(7),
+        ) else {
             loop {}
         };
         black_box(d.descriptor_hash());
-        let peer = Peer { session: 1, privilege: Privilege::User };
+        let peer = Peer {
+            session: 1,
+            privilege: Privilege::User,
+        };
         let mut rx = [0u8; 128];
         let mut payload = [0u8; 110];
         let mut tx = [0u8; 128];
@@ -116,11 +139,21 @@ mod firmware {
             if let Ok((header, request)) = applink::from_bytes(rx) {
                 let mut emit = |reply: &[u8]| {
                     if let Ok(m) = Message::from_bytes(reply) {
-                        let _ = applink::to_slice(&Header::plaintext(black_box(1), header.exchange), &m, &mut tx);
+                        let _ = applink::to_slice(
+                            &Header::plaintext(black_box(1), header.exchange),
+                            &m,
+                            &mut tx,
+                        );
                         black_box(&tx);
                     }
                 };
-                let _ = d.handle(&request, peer, Instant::from_millis(now), &mut payload, &mut emit);
+                let _ = d.handle(
+                    &request,
+                    peer,
+                    Instant::from_millis(now),
+                    &mut payload,
+                    &mut emit,
+                );
             }
             d.handle_timeout(Instant::from_millis(now));
             while let Ok(Some(out)) = d.poll_report(&mut payload) {
@@ -143,7 +176,11 @@ mod firmware {
         loop {
             let rx = black_box(&mut rx);
             if let Ok((header, message)) = applink::from_bytes(rx) {
-                let _ = applink::to_slice(&Header::plaintext(black_box(1), header.exchange), &message, &mut tx);
+                let _ = applink::to_slice(
+                    &Header::plaintext(black_box(1), header.exchange),
+                    &message,
+                    &mut tx,
+                );
                 black_box(&tx);
             }
         }

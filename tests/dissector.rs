@@ -556,3 +556,102 @@ fn a_live_capture_over_udp_and_tcp_dissects_and_decrypts() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// The demo itself, captured on 127.0.0.1
+// ---------------------------------------------------------------------------
+
+/// The `demo` example, built by `cargo test` beside this test.
+fn demo_binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    exe.parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join("demo")
+}
+
+/// The secured frames the demo's transcript (parts 2 and 3, the UDP
+/// parts) says arrived, by message name, and the plaintext message names it
+/// printed. A transcript line is `time  from → to  [secured] Name  size B
+/// what happened`; a frame lost on purpose never reached a socket.
+fn demo_transcript(stdout: &str) -> (Vec<String>, BTreeSet<String>) {
+    let start = stdout.find("######## 2.").expect("the demo's part 2");
+    let end = stdout.find("######## 4.").expect("the demo's part 4");
+    let mut secured = Vec::new();
+    let mut plain = BTreeSet::new();
+    for line in stdout[start..end].lines() {
+        let Some((_, rest)) = line.split_once(" s ") else {
+            continue;
+        };
+        let Some((_, rest)) = rest.split_once('→') else {
+            continue;
+        };
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        // words: to, [secured], Name, size, "B", what happened...
+        if words.len() < 4 || line.contains("lost on the air") {
+            continue;
+        }
+        if words[1] == "secured" {
+            secured.push(words[2].to_string());
+        } else if words.get(3) == Some(&"B") {
+            plain.insert(words[1].to_string());
+        }
+    }
+    secured.sort();
+    (secured, plain)
+}
+
+#[test]
+#[ignore = "needs tcpdump, tshark and lua-luaossl, and root to capture; run by .ci/run"]
+fn the_demo_captured_on_loopback_decrypts_to_the_messages_it_printed() {
+    let path = scratch("demo.pcap");
+    let keylog = scratch("demo.keys");
+    let _ = std::fs::remove_file(&keylog);
+    // The demo's sockets are on 127.0.0.1 with ports the OS picks; mDNS
+    // (5353) is not applink.
+    let capture = Capture::start(&path, "udp and host 127.0.0.1 and not port 5353");
+    let out = Command::new(demo_binary())
+        .env("APPLINK_KEYLOGFILE", &keylog)
+        .output()
+        .expect("cargo test builds the demo example");
+    capture.stop();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "the demo failed: {stdout}");
+    assert!(stdout.contains("writes its session keys to $APPLINK_KEYLOGFILE"));
+    let (printed, printed_plain) = demo_transcript(&stdout);
+    assert!(
+        printed.len() > 20,
+        "the demo printed {} secured frames",
+        printed.len()
+    );
+    let pref = format!("applink.keylog_file:{}", keylog.display());
+    // No port is configured: the heuristic dissector finds the frames.
+    let rows = tshark(&path, &["-o", &pref, "-o", "applink.udp_port:0"]);
+    let mut decrypted = Vec::new();
+    let mut plain = BTreeSet::new();
+    for row in rows.iter().filter(|r| !r.names.is_empty()) {
+        assert!(!row.has_problem(), "{row:?}");
+        assert!(
+            !row.info.contains("Secured ("),
+            "a secured frame did not decrypt: {row:?} {}",
+            row.experts
+        );
+        if row.decrypted.is_empty() {
+            plain.extend(row.names.iter().cloned());
+        }
+        decrypted.extend(row.decrypted.iter().cloned());
+    }
+    decrypted.sort();
+    assert_eq!(
+        decrypted, printed,
+        "the capture's decrypted messages against the demo's transcript"
+    );
+    for name in &printed_plain {
+        assert!(
+            plain.contains(name),
+            "the demo printed a plaintext {name} the capture lacks: {plain:?}"
+        );
+    }
+}

@@ -26,6 +26,7 @@ use std::collections::{HashMap, VecDeque};
 use applink::crypto::{OsCrypto, os_crypto};
 use applink::descriptor::Device;
 use applink::message::Message;
+use applink::node::keylog::{self, KeyLog};
 use applink::node::store::MemoryPhoneStore;
 use applink::node::{Address, MAX_FRAME, Node, NodeError, Phone, PhoneEvent, Reply, RequestId};
 use applink::time::{Duration, Instant};
@@ -139,7 +140,20 @@ impl<'a, M: Medium> Link<'a, M> {
     /// Puts a new phone app (a fresh long-term key) on the medium.
     pub fn add_phone(&mut self, name: &'static str) -> M::Addr {
         let addr = self.add_listener(name);
-        let phone = Phone::new(os_crypto(), MemoryPhoneStore::default()).expect("a RAM store");
+        let mut phone = Phone::new(os_crypto(), MemoryPhoneStore::default()).expect("a RAM store");
+        // A debugging aid, off unless APPLINK_KEYLOGFILE names a file: the
+        // session keys for a packet analyser (spec/KEYLOG.md).
+        match KeyLog::from_env() {
+            Ok(Some(log)) => {
+                println!(
+                    "             {name}'s phone writes its session keys to ${} (a debugging aid, never for production)",
+                    keylog::ENV_VAR
+                );
+                phone.set_key_log(Some(log));
+            }
+            Ok(None) => {}
+            Err(e) => println!("             {name}'s phone cannot open ${}: {e}", keylog::ENV_VAR),
+        }
         self.phones.push((addr, phone));
         addr
     }

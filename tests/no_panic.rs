@@ -145,11 +145,11 @@ fn feed_all<const N: usize>(deframer: &mut Deframer<N>, mut input: &[u8], out: &
     panic!("feed did not finish");
 }
 
-fn valid_frame(counter: u32) -> Vec<u8> {
+fn valid_frame(nonce: u32) -> Vec<u8> {
     let mut buf = vec![0u8; 64];
     let n = applink::to_slice(
-        &Header::plaintext(counter, 7),
-        &Message::Ping(Ping { nonce: counter }),
+        &Header::plaintext(0, 7),
+        &Message::Ping(Ping { nonce }),
         &mut buf,
     )
     .unwrap();
@@ -387,8 +387,8 @@ fn sample_frames() -> Vec<Vec<u8>> {
         Message::Ack,
     ];
     let headers = [
-        Header::plaintext(1, 2),
-        Header::plaintext(0xFFFF_FFFF, 0xFFFF).with_ack(77),
+        Header::plaintext(0, 2),
+        Header::plaintext(0, 0xFFFF).with_ack(77),
     ];
     let mut out = Vec::new();
     for h in &headers {

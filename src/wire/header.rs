@@ -375,12 +375,18 @@ mod tests {
     #[test]
     fn version_is_checked_before_any_length() {
         assert_eq!(Header::parse(&[]), Err(WireError::Truncated));
-        assert_eq!(Header::parse(&[0x01]), Err(WireError::UnsupportedVersion(1)));
+        assert_eq!(
+            Header::parse(&[0x01]),
+            Err(WireError::UnsupportedVersion(1))
+        );
         assert_eq!(Header::parse(&[0x02]), Err(WireError::Truncated));
         // A version 1 header, whole.
         let v1 = [0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00];
         assert_eq!(Header::parse(&v1), Err(WireError::UnsupportedVersion(1)));
-        assert_eq!(Header::parse(&v1[..5]), Err(WireError::UnsupportedVersion(1)));
+        assert_eq!(
+            Header::parse(&v1[..5]),
+            Err(WireError::UnsupportedVersion(1))
+        );
     }
 
     #[test]

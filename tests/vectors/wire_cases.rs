@@ -1,8 +1,9 @@
 //! Cases of `frames.json`, `streams.json` and `segments.json`.
 
 use super::{
-    Case, Expect, File, Kind, STREAM_CAPACITY, STREAM_CAPACITY_DEFAULT_FRAME, Step, StreamEvent, cobs, cut, flagged, frame,
-    frame_with_payload, leak, message_error, nested_lists, pattern, secured, static_bytes,
+    Case, Expect, File, Kind, STREAM_CAPACITY, STREAM_CAPACITY_DEFAULT_FRAME, Step, StreamEvent,
+    cobs, cut, flagged, frame, frame_with_payload, leak, message_error, nested_lists, pattern,
+    secured, static_bytes,
 };
 use applink::CodecError;
 use applink::message::{

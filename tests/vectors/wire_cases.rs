@@ -629,16 +629,14 @@ fn push_streams(all: &mut Vec<Case>) {
     // The same 254-byte frame with the optional trailing 01 group.
     let mut e254_tail = e254[..e254.len() - 1].to_vec();
     e254_tail.extend_from_slice(&[0x01, 0x00]);
-    let frame_ev = |h: Header, m: &Message<'static>| StreamEvent::Frame {
-        header: h,
-        message: m.clone(),
-    };
+    let frame_ev =
+        |header: Header, message: Message<'static>| StreamEvent::Frame { header, message };
     add(
         "cobs_bound_256_at_258",
         "A 256-byte frame with no zero byte: its COBS encoding is 258 bytes (FF, 254 bytes, 03, 2 bytes), exactly the capacity a DEFAULT_FRAME receiver needs: accepted",
         big,
         cat(&[&e256, &cobs(&f(2))]),
-        vec![frame_ev(h256, &m256), ev(2)],
+        vec![frame_ev(h256, m256), ev(2)],
     );
     add(
         "cobs_bound_257_over_258",
@@ -652,7 +650,7 @@ fn push_streams(all: &mut Vec<Case>) {
         "A 254-byte frame with no zero byte, encoded as the encoder does (FF and 254 bytes, 255 bytes) and then with the trailing 01 group a receiver also accepts: the same frame twice",
         big,
         cat(&[&e254, &e254_tail]),
-        vec![frame_ev(h254, &m254), frame_ev(h254, &m254)],
+        vec![frame_ev(h254, m254), frame_ev(h254, m254)],
     );
 }
 

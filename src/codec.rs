@@ -38,15 +38,15 @@ impl CodecError {
 /// use applink::wire::Header;
 ///
 /// let mut buf = [0u8; 32];
-/// let n = applink::to_slice(&Header::plaintext(1, 2), &Message::Ping(Ping { nonce: 42 }), &mut buf).unwrap();
+/// let n = applink::to_slice(&Header::plaintext(0, 2), &Message::Ping(Ping { nonce: 42 }), &mut buf).unwrap();
 /// assert_eq!(
 ///     &buf[..n],
-///     &[0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, // header
-///       0x15, 0x2A,                                                 // Ping { nonce: 42 }
-///       0x07, 0x91, 0xF8, 0xC5],                                    // CRC-32C
+///     &[0x02, 0x00, 0x02, 0x00,  // header: version 2, no flags, exchange 2
+///       0x15, 0x2A,              // Ping { nonce: 42 }
+///       0x04, 0x51, 0x73, 0x1A], // CRC-32C
 /// );
 /// let (header, message) = applink::from_bytes(&buf[..n]).unwrap();
-/// assert_eq!(header.counter, 1);
+/// assert_eq!(header.exchange, 2);
 /// assert_eq!(message, Message::Ping(Ping { nonce: 42 }));
 /// ```
 pub fn to_slice(

@@ -56,7 +56,7 @@ fn the_demo_descriptor_is_small_and_one_plaintext_describe_at_128_byte_frames_ca
             "the demo descriptor is {len} bytes"
         );
         // Describe is public: served in plaintext frames (header and CRC).
-        let plaintext = FRAME - applink::wire::header::MAX_LEN - 4;
+        let plaintext = FRAME - applink::wire::header::PLAIN_LEN - applink::wire::frame::CRC_LEN;
         let (round_trips, bytes) = describe(&mut d, plaintext, len);
         assert_eq!(round_trips, 1, "{len} bytes in {round_trips} round trips");
         // Inside a session the AEAD tag leaves less room: two round trips.

@@ -249,6 +249,32 @@ fn a_plaintext_request_from_an_unpaired_peer_gets_needs_pairing() {
     );
 }
 
+/// SPEC.md 3.2 rule 6: R, A (with its ack field) and K mean nothing on a
+/// plaintext frame; the appliance neither rejects the frame nor acts on them.
+#[test]
+fn plaintext_r_a_k_are_ignored_not_rejected() {
+    use applink::message::{Ping, Pong};
+    use applink::wire::{Flags, Header};
+    let devices = lamp_devices();
+    let mut w = World::new(devices, 7, Faults::NONE);
+    let odd = Header::plaintext(0, 9)
+        .with_flags(Flags::ACK_REQUESTED | Flags::INITIATOR | Flags::KEY_PHASE)
+        .with_ack(0xFFFF_FFFF);
+    let mut buf = [0u8; 64];
+    let ping = Message::Ping(Ping { nonce: 5 });
+    let n = applink::to_slice(&odd, &ping, &mut buf).unwrap();
+    assert_eq!(n, 8 + 2 + 4, "a plaintext header with A is 8 bytes");
+    let answers = w.appliance_answers(&mut buf[..n]);
+    assert_eq!(answers.len(), 1);
+    let (h, m) = applink::from_bytes(&answers[0]).unwrap();
+    assert_eq!(m, Message::Pong(Pong { nonce: 5 }));
+    assert_eq!(
+        h,
+        Header::plaintext(0, 9),
+        "answered on the exchange, no flags"
+    );
+}
+
 /// The lossy links of the issue: each fault at 20 %, seeded. Every invoke
 /// runs exactly once and its reply reaches the phone.
 #[test]

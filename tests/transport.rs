@@ -102,9 +102,10 @@ impl<A: Address> Node for Echo<A> {
 fn frames(count: u32) -> Vec<Vec<u8>> {
     (0..count)
         .map(|i| {
-            let payload: Vec<u8> = (0..i * 37 % 300).map(|j| (j * i) as u8).collect();
+            // 6 bytes more than the payload rule gives, so frames are 14 + i * 37 % 300 bytes.
+            let payload: Vec<u8> = (0..i * 37 % 300 + 6).map(|j| (j * i) as u8).collect();
             let mut buf = vec![0u8; payload.len() + 32];
-            let n = encode_plain(&Header::plaintext(i + 1, 1), &payload, &mut buf).unwrap();
+            let n = encode_plain(&Header::plaintext(0, i as u16 + 1), &payload, &mut buf).unwrap();
             buf.truncate(n);
             buf
         })

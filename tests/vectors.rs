@@ -152,11 +152,17 @@ fn check(case: &Case, bytes: &[u8], v: &Json) {
             assert_eq!(got, *error, "{name}");
             assert_eq!(v["error"], codec_error(got), "{name}");
         }
-        Kind::Stream { .. } => {
+        Kind::Stream { capacity, .. } => {
             let expected = &decoded["events"];
-            assert_eq!(decoded["capacity"], json!(cases::STREAM_CAPACITY), "{name}");
+            assert_eq!(decoded["capacity"], json!(capacity), "{name}");
             for chunk in [1, 2, 7, bytes.len()] {
-                let got = deframe(bytes, chunk);
+                let got = match *capacity {
+                    cases::STREAM_CAPACITY => deframe::<{ cases::STREAM_CAPACITY }>(bytes, chunk),
+                    cases::STREAM_CAPACITY_DEFAULT_FRAME => {
+                        deframe::<{ cases::STREAM_CAPACITY_DEFAULT_FRAME }>(bytes, chunk)
+                    }
+                    other => panic!("{name}: no receiver of capacity {other}"),
+                };
                 assert_eq!(&Json::Array(got), expected, "{name}: chunks of {chunk}");
             }
         }
@@ -219,10 +225,10 @@ fn check(case: &Case, bytes: &[u8], v: &Json) {
     }
 }
 
-/// Feeds `input` to a 64-byte deframer in `chunk`-byte pieces and renders
+/// Feeds `input` to an `N`-byte deframer in `chunk`-byte pieces and renders
 /// every event.
-fn deframe(input: &[u8], chunk: usize) -> Vec<Json> {
-    let mut d = Deframer::<{ cases::STREAM_CAPACITY }>::new();
+fn deframe<const N: usize>(input: &[u8], chunk: usize) -> Vec<Json> {
+    let mut d = Deframer::<N>::new();
     let mut events = Vec::new();
     for piece in input.chunks(chunk.max(1)) {
         let mut rest = piece;

@@ -152,7 +152,10 @@ impl<'a, M: Medium> Link<'a, M> {
                 phone.set_key_log(Some(log));
             }
             Ok(None) => {}
-            Err(e) => println!("             {name}'s phone cannot open ${}: {e}", keylog::ENV_VAR),
+            Err(e) => println!(
+                "             {name}'s phone cannot open ${}: {e}",
+                keylog::ENV_VAR
+            ),
         }
         self.phones.push((addr, phone));
         addr

@@ -11,7 +11,6 @@ use applink::message::{
     HelloReply, Message, Purpose, Read, ReadReply, Record, Report, Seq, Subscribe, SubscribeReply,
     Value,
 };
-use applink::wire::header::VERSION;
 use applink::wire::stream::{self, Deframer, Feed};
 use applink::wire::{Flags, Header};
 
@@ -50,15 +49,16 @@ pub fn run() {
     let on_off_attr = [AttributeId(0)];
     let features = Features::SUBSCRIPTIONS | Features::EVENTS;
 
-    // (who, header, message): phone-initiated exchanges carry flag I.
-    let phone = Flags::INITIATOR | Flags::ACK_REQUESTED;
-    let conversation: [(&str, Header, Message<'_>); 8] = [
+    // (who, header, message): a plaintext frame carries no counter and no
+    // acknowledgement; the side that opens an exchange sets flag I.
+    let phone = Flags::INITIATOR;
+    let conversation: [(&str, Header, Message<'_>); 7] = [
         (
             "phone",
-            Header::plaintext(1, 1).with_flags(phone),
+            Header::plaintext(0, 1).with_flags(phone),
             Message::Hello(Hello {
-                min_version: VERSION,
-                max_version: VERSION,
+                min_version: 1,
+                max_version: 1,
                 max_frame: 1024,
                 features,
                 purpose: Purpose::Query,
@@ -66,9 +66,9 @@ pub fn run() {
         ),
         (
             "lamp",
-            Header::plaintext(1, 1).with_ack(1),
+            Header::plaintext(0, 1),
             Message::HelloReply(HelloReply::Accept(HelloAccept {
-                version: VERSION,
+                version: 1,
                 max_frame: 512,
                 features,
                 descriptor_hash: Fixed([0x5A; 16]),
@@ -77,7 +77,7 @@ pub fn run() {
         ),
         (
             "phone",
-            Header::plaintext(2, 2).with_flags(phone).with_ack(1),
+            Header::plaintext(0, 2).with_flags(phone),
             Message::Read(Read {
                 endpoint: LAMP,
                 capability: None,
@@ -86,7 +86,7 @@ pub fn run() {
         ),
         (
             "lamp",
-            Header::plaintext(2, 2).with_ack(2),
+            Header::plaintext(0, 2),
             Message::ReadReply(ReadReply {
                 records: Seq::from_slice(&read_records),
                 more: false,
@@ -94,7 +94,7 @@ pub fn run() {
         ),
         (
             "phone",
-            Header::plaintext(3, 3).with_flags(phone).with_ack(2),
+            Header::plaintext(0, 3).with_flags(phone),
             Message::Subscribe(Subscribe {
                 endpoint: LAMP,
                 capability: Some(ON_OFF),
@@ -107,7 +107,7 @@ pub fn run() {
         ),
         (
             "lamp",
-            Header::plaintext(3, 3).with_ack(3),
+            Header::plaintext(0, 3),
             Message::SubscribeReply(SubscribeReply {
                 subscription: 1,
                 max_interval_ms: 60_000,
@@ -115,18 +115,11 @@ pub fn run() {
         ),
         (
             "lamp",
-            Header::plaintext(4, 3).with_flags(Flags::ACK_REQUESTED),
+            Header::plaintext(0, 1).with_flags(Flags::INITIATOR),
             Message::Report(Report {
                 subscription: 1,
                 records: Seq::from_slice(&report_records),
             }),
-        ),
-        (
-            "phone",
-            Header::plaintext(4, 3)
-                .with_flags(Flags::INITIATOR)
-                .with_ack(4),
-            Message::Ack,
         ),
     ];
 
@@ -177,10 +170,9 @@ pub fn run() {
                     let (_, _, expected) = &conversation[received];
                     assert_eq!(&message, expected, "frame {received} decodes back");
                     println!(
-                        "  frame {received}: counter {} exchange {} ack {:?} -> {}",
-                        header.counter,
+                        "  frame {received}: exchange {} flags {:#04x} -> {}",
                         header.exchange,
-                        header.ack,
+                        header.flags.bits(),
                         message.name()
                     );
                     received += 1;

@@ -633,7 +633,10 @@ impl<
                 let mut replies: heapless::Vec<heapless::Vec<u8, MAX_HANDSHAKE_FRAME>, 1> =
                     heapless::Vec::new();
                 let mut buf = [0u8; MAX_HANDSHAKE_FRAME];
-                let room = frame.min(MAX_HANDSHAKE_FRAME) - crate::wire::header::MAX_LEN - 4;
+                // A plaintext answer's header carries no ack field.
+                let room = frame.min(MAX_HANDSHAKE_FRAME)
+                    - crate::wire::header::PLAIN_LEN
+                    - crate::wire::frame::CRC_LEN;
                 let _ = self
                     .dispatcher
                     .handle(&request, peer, now, &mut buf[..room], &mut |r| {

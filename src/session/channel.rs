@@ -32,7 +32,7 @@ use zeroize::Zeroize;
 use crate::crypto::{AeadKey, CryptoProvider, NONCE_LEN};
 use crate::message::{Close, Message, Status};
 use crate::time::{Duration, Instant};
-use crate::wire::{Flags, Header, frame::TAG_LEN, header::FIXED_LEN, layout_secured};
+use crate::wire::{Flags, Header, frame::TAG_LEN, header::SECURED_LEN, layout_secured};
 
 use super::{ReplayWindow, SessionError};
 
@@ -60,7 +60,7 @@ pub const PREVIOUS_KEY_LIFETIME: Duration = Duration::from_secs(10);
 /// from before the first attempt: that of the largest frame the reference
 /// accepts (1024 bytes, `spec/SPEC.md`). A longer frame is tried under the
 /// current key only.
-const FALLBACK_BODY_MAX: usize = 1024 - FIXED_LEN - TAG_LEN;
+const FALLBACK_BODY_MAX: usize = 1024 - SECURED_LEN - TAG_LEN;
 
 /// Which end of the session this side is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

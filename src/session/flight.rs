@@ -225,8 +225,9 @@ mod tests {
         // An unknown type.
         let mut unknown = [0u8; 32];
         Header::plaintext(0, 1).emit(&mut unknown).unwrap();
-        unknown[10] = 99;
-        let n = crate::wire::frame::seal_crc(&mut unknown, 11 + CRC_LEN).unwrap();
+        let h = crate::wire::header::PLAIN_LEN;
+        unknown[h] = 99;
+        let n = crate::wire::frame::seal_crc(&mut unknown, h + 1 + CRC_LEN).unwrap();
         assert_eq!(
             decode(&unknown[..n]),
             Err(SessionError::Message(MessageError::UnknownType(99)))

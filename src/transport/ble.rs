@@ -248,7 +248,7 @@ mod tests {
         let mut a = Link::new(20, Duration::from_millis(500)).unwrap();
         let mut b = Link::new(20, Duration::from_millis(500)).unwrap();
         let (mut sender, mut receiver) = (Echo::new(), Echo::new());
-        let f = frame(1, &[3; 40]); // 54 bytes: 4 packets at MTU 20
+        let f = frame(1, &[3; 46]); // 54 bytes: 4 packets at MTU 20
         sender.replies.push_back(((), f.clone()));
         let sent = packets(&mut a, &mut sender);
         assert_eq!(sent.len(), 4);

@@ -1,7 +1,7 @@
 //! Whole frames: header, body and integrity trailer.
 //!
 //! ```text
-//!  plaintext (S = 0):  | header 10/14 | payload (postcard) | CRC-32C, u32 LE |
+//!  plaintext (S = 0):  | header 4 (8) | payload (postcard) | CRC-32C, u32 LE |
 //!  secured   (S = 1):  | header 10/14 | ciphertext         | AEAD tag, 16    |
 //! ```
 //!
@@ -21,8 +21,13 @@ pub const CRC_LEN: usize = 4;
 /// Length of the AEAD tag that ends a secured frame.
 pub const TAG_LEN: usize = 16;
 
-/// The shortest possible frame: a plaintext header, an empty payload and a CRC.
-pub const MIN_LEN: usize = header::FIXED_LEN + CRC_LEN;
+/// The shortest frame the frame layer accepts: a plaintext header, an empty
+/// payload and a CRC. (An empty payload holds no message, so the message
+/// layer rejects it; the shortest frame with a message is one byte longer.)
+pub const MIN_LEN: usize = header::PLAIN_LEN + CRC_LEN;
+
+/// The shortest secured frame: a secured header, an empty ciphertext, a tag.
+pub const MIN_SECURED_LEN: usize = header::SECURED_LEN + TAG_LEN;
 
 /// A checked view of one frame, borrowing its body from the input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,20 +187,26 @@ mod tests {
     use super::*;
     use crate::wire::header::Flags;
 
-    /// A plaintext frame: counter 1, exchange 2, payload [0x14, 0x2A]
-    /// (two opaque payload bytes).
-    const PING_FRAME: [u8; 16] = [
-        0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00, 0x14, 0x2A, 0x70, 0x09, 0x5A,
-        0xD6,
-    ];
+    /// A plaintext frame: exchange 2, payload [0x14, 0x2A] (two opaque
+    /// payload bytes).
+    const PING_FRAME: [u8; 10] = [0x02, 0x00, 0x02, 0x00, 0x14, 0x2A, 0, 0, 0, 0];
+
+    fn ping_frame() -> [u8; 10] {
+        let mut f = PING_FRAME;
+        let crc = crc32c(&f[..6]);
+        f[6..].copy_from_slice(&crc.to_le_bytes());
+        f
+    }
 
     #[test]
     fn plaintext_golden() {
+        let golden = ping_frame();
         let mut buf = [0u8; 32];
-        let n = encode_plain(&Header::plaintext(1, 2), &[0x14, 0x2A], &mut buf).unwrap();
-        assert_eq!(buf[..n], PING_FRAME);
-        let f = Frame::parse(&PING_FRAME).unwrap();
-        assert_eq!(f.header, Header::plaintext(1, 2));
+        let n = encode_plain(&Header::plaintext(0, 2), &[0x14, 0x2A], &mut buf).unwrap();
+        assert_eq!(buf[..n], golden);
+        let f = Frame::parse(&golden).unwrap();
+        assert_eq!(f.header, Header::plaintext(0, 2));
+        assert_eq!(f.header_bytes, &golden[..4]);
         assert_eq!(f.body, &[0x14, 0x2A]);
         assert_eq!(f.tag, None);
         assert_eq!(f.buffer_len(), n);
@@ -203,9 +214,10 @@ mod tests {
 
     #[test]
     fn every_flipped_bit_is_caught() {
-        for byte in 0..PING_FRAME.len() {
+        let golden = ping_frame();
+        for byte in 0..golden.len() {
             for bit in 0..8 {
-                let mut bad = PING_FRAME;
+                let mut bad = golden;
                 bad[byte] ^= 1 << bit;
                 assert!(Frame::parse(&bad).is_err(), "byte {byte} bit {bit}");
             }
@@ -231,23 +243,35 @@ mod tests {
 
     #[test]
     fn short_frames_are_truncated() {
-        assert_eq!(Frame::parse(&PING_FRAME[..13]), Err(WireError::Truncated));
+        let golden = ping_frame();
+        assert_eq!(Frame::parse(&golden[..7]), Err(WireError::Truncated));
+        let mut empty = [0u8; 16];
+        let n = encode_plain(&Header::plaintext(0, 2), &[], &mut empty).unwrap();
+        assert_eq!(n, MIN_LEN);
+        assert_eq!(Frame::parse(&empty[..n]).map(|f| f.body), Ok(&[][..]));
         let mut buf = [0u8; 64];
         layout_secured(&Header::secured(7, 3, 4), 0, &mut buf).unwrap();
-        assert_eq!(Frame::parse(&buf[..25]), Err(WireError::Truncated));
-        assert!(Frame::parse(&buf[..26]).is_ok());
+        assert_eq!(
+            Frame::parse(&buf[..MIN_SECURED_LEN - 1]),
+            Err(WireError::Truncated)
+        );
+        assert!(Frame::parse(&buf[..MIN_SECURED_LEN]).is_ok());
     }
 
     #[test]
     fn encode_checks_sizes() {
-        let mut buf = [0u8; 15];
+        let mut buf = [0u8; 9];
         assert_eq!(
-            encode_plain(&Header::plaintext(1, 2), &[0x14, 0x2A], &mut buf),
-            Err(WireError::BufferTooSmall { needed: 16 })
+            encode_plain(&Header::plaintext(0, 2), &[0x14, 0x2A], &mut buf),
+            Err(WireError::BufferTooSmall { needed: 10 })
         );
         assert_eq!(
             encode_plain(&Header::secured(1, 1, 1), &[], &mut [0u8; 64]),
             Err(WireError::SessionMismatch)
+        );
+        assert_eq!(
+            encode_plain(&Header::plaintext(5, 1), &[], &mut [0u8; 64]),
+            Err(WireError::PlaintextCounter)
         );
     }
 }

@@ -1,17 +1,24 @@
-//! The fixed frame header.
+//! The frame header, format version 2.
+//!
+//! A plaintext frame's header has no session and no counter field: it
+//! belongs to session 0, which has no counters. A secured frame's header
+//! carries both (they select the key and form the nonce), and is the AEAD
+//! associated data.
 //!
 //! ```text
-//!  byte   0         1         2    3    4    5    6    7    8    9
-//!       +---------+---------+---------+-------------------+---------+
-//!       | version |  flags  | session |      counter      | exchange|
-//!       |   u8    |   u8    | u16 LE  |      u32 LE       |  u16 LE |
-//!       +---------+---------+---------+-------------------+---------+
-//!  then, only when flag A is set:
-//!  byte  10   11   12   13
-//!       +-------------------+
-//!       |   acked counter   |
-//!       |      u32 LE       |
-//!       +-------------------+
+//!  plaintext (S = 0):
+//!  byte   0         1         2    3       4    5    6    7
+//!       +---------+---------+---------+  +-------------------+
+//!       | version |  flags  | exchange|  |   acked counter   |  only with
+//!       |  0x02   |   u8    |  u16 LE |  |      u32 LE       |  flag A
+//!       +---------+---------+---------+  +-------------------+
+//!
+//!  secured (S = 1):
+//!  byte   0         1         2    3    4    5    6    7    8    9      10 .. 13
+//!       +---------+---------+---------+-------------------+---------+  +-----------+
+//!       | version |  flags  | session |      counter      | exchange|  |   acked   |  only with
+//!       |  0x02   |   u8    | u16 LE  |      u32 LE       |  u16 LE |  |  counter  |  flag A
+//!       +---------+---------+---------+-------------------+---------+  +-----------+
 //!
 //!  flags:   7   6   5   4   3   2   1   0
 //!         +---+---+---+---+---+---+---+---+
@@ -24,40 +31,64 @@
 //!  K  key phase: which of the two current key generations sealed the body
 //! ```
 //!
-//! A header is exactly [`FIXED_LEN`] bytes, or [`FIXED_LEN`] + 4 when it
-//! carries an acknowledgement. [`Header::parse`] rejects an unknown version,
-//! reserved flag bits and a secured flag that disagrees with the session id.
+//! A header is [`PLAIN_LEN`] or [`SECURED_LEN`] bytes, [`ACK_LEN`] more when
+//! it carries an acknowledgement. [`Header::parse`] checks the version before
+//! anything else (it decides the layout), then the reserved flag bits, then
+//! the length the flags call for, then that a secured header names a session.
+//! On a plaintext header R, A and K mean nothing: they are carried, the ack
+//! field is skipped over, and nothing is rejected for them.
 
 use super::WireError;
 
-/// The protocol version this implementation writes and reads.
-pub const VERSION: u8 = 1;
+/// The frame format version this implementation writes and reads.
+pub const VERSION: u8 = 2;
 
-/// Length of the fixed part of the header.
-pub const FIXED_LEN: usize = 10;
+/// Length of a plaintext header without an acknowledgement.
+pub const PLAIN_LEN: usize = 4;
+
+/// Length of a secured header without an acknowledgement.
+pub const SECURED_LEN: usize = 10;
 
 /// Length of the optional acknowledgement field.
 pub const ACK_LEN: usize = 4;
 
-/// Longest possible header.
-pub const MAX_LEN: usize = FIXED_LEN + ACK_LEN;
+/// Longest plaintext header (with the acknowledgement field, which a sender
+/// never writes there but a receiver skips over).
+pub const MAX_PLAIN_LEN: usize = PLAIN_LEN + ACK_LEN;
+
+/// Longest possible header: a secured one with an acknowledgement.
+pub const MAX_LEN: usize = SECURED_LEN + ACK_LEN;
 
 /// Byte offsets of the header fields.
 pub mod field {
     /// A range of byte offsets.
     pub type Field = core::ops::Range<usize>;
-    /// Protocol version.
+    /// Frame format version (both layouts).
     pub const VERSION: usize = 0;
-    /// Flag bits.
+    /// Flag bits (both layouts).
     pub const FLAGS: usize = 1;
-    /// Session id, little-endian.
-    pub const SESSION: Field = 2..4;
-    /// Per-direction message counter, little-endian.
-    pub const COUNTER: Field = 4..8;
-    /// Exchange id, little-endian.
-    pub const EXCHANGE: Field = 8..10;
-    /// Acknowledged counter (present only with flag A), little-endian.
-    pub const ACK: Field = 10..14;
+
+    /// Offsets in a plaintext header (flag S clear).
+    pub mod plain {
+        use super::Field;
+        /// Exchange id, little-endian.
+        pub const EXCHANGE: Field = 2..4;
+        /// Acknowledged counter (present only with flag A), little-endian.
+        pub const ACK: Field = 4..8;
+    }
+
+    /// Offsets in a secured header (flag S set).
+    pub mod secured {
+        use super::Field;
+        /// Session id, little-endian.
+        pub const SESSION: Field = 2..4;
+        /// Per-direction message counter, little-endian.
+        pub const COUNTER: Field = 4..8;
+        /// Exchange id, little-endian.
+        pub const EXCHANGE: Field = 8..10;
+        /// Acknowledged counter (present only with flag A), little-endian.
+        pub const ACK: Field = 10..14;
+    }
 }
 
 /// The flag bits a caller chooses. Bit A is not here: it follows from
@@ -120,13 +151,15 @@ impl core::ops::BitOr for Flags {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Header {
-    /// Protocol version of the frame format; [`VERSION`] for this crate.
+    /// Frame format version; [`VERSION`] for this crate.
     pub version: u8,
     /// Flag bits S, R, I, K.
     pub flags: Flags,
-    /// Session id: 0 for the plaintext session, otherwise a secured session.
+    /// Session id: 0 for the plaintext session (a plaintext header has no
+    /// session field), otherwise a secured session.
     pub session: u16,
-    /// Per-direction message counter.
+    /// Per-direction message counter of a secured frame; 0 in a plaintext
+    /// header, which has no counter field.
     pub counter: u32,
     /// Exchange id: a request and its responses share it.
     pub exchange: u16,
@@ -136,6 +169,9 @@ pub struct Header {
 
 impl Header {
     /// A plaintext (session 0) header with no flags and no acknowledgement.
+    ///
+    /// A plaintext frame carries no counter: `counter` MUST be 0, and
+    /// [`Header::emit`] refuses any other value ([`WireError::PlaintextCounter`]).
     pub const fn plaintext(counter: u32, exchange: u16) -> Header {
         Header {
             version: VERSION,
@@ -178,15 +214,21 @@ impl Header {
 
     /// Number of bytes [`Header::emit`] writes.
     pub const fn buffer_len(&self) -> usize {
-        if self.ack.is_some() {
-            MAX_LEN
+        let fixed = if self.is_secured() {
+            SECURED_LEN
         } else {
-            FIXED_LEN
+            PLAIN_LEN
+        };
+        if self.ack.is_some() {
+            fixed + ACK_LEN
+        } else {
+            fixed
         }
     }
 
-    /// Checks the header's own consistency: version, and flag S against the
-    /// session id (S is set exactly when the session id is not 0).
+    /// Checks that the header can be written: its version, flag S against
+    /// the session id (S is set exactly when the session id is not 0), and a
+    /// plaintext header's counter (0: the field does not exist).
     pub fn check(&self) -> Result<(), WireError> {
         if self.version != VERSION {
             return Err(WireError::UnsupportedVersion(self.version));
@@ -194,37 +236,58 @@ impl Header {
         if self.is_secured() != (self.session != 0) {
             return Err(WireError::SessionMismatch);
         }
+        if !self.is_secured() && self.counter != 0 {
+            return Err(WireError::PlaintextCounter);
+        }
         Ok(())
     }
 
     /// Parses a header from the start of `bytes`, returning it and its length.
+    ///
+    /// The checks run in the order of SPEC.md 3.9: the version (as soon as
+    /// there is a byte), the reserved flag bits, the length the flags call
+    /// for, then flag S against the session id.
     pub fn parse(bytes: &[u8]) -> Result<(Header, usize), WireError> {
-        let fixed = bytes.get(..FIXED_LEN).ok_or(WireError::Truncated)?;
-        let version = fixed[field::VERSION];
+        let version = *bytes.first().ok_or(WireError::Truncated)?;
         if version != VERSION {
             return Err(WireError::UnsupportedVersion(version));
         }
-        let raw_flags = fixed[field::FLAGS];
+        let raw_flags = *bytes.get(field::FLAGS).ok_or(WireError::Truncated)?;
         if raw_flags & Flags::RESERVED_BITS != 0 {
             return Err(WireError::ReservedFlags(raw_flags));
         }
         let flags = Flags(raw_flags & !Flags::ACK_PRESENT_BIT);
-        let (ack, len) = if raw_flags & Flags::ACK_PRESENT_BIT != 0 {
-            let ack = bytes.get(field::ACK).ok_or(WireError::Truncated)?;
-            (Some(le_u32(ack)), MAX_LEN)
+        let has_ack = raw_flags & Flags::ACK_PRESENT_BIT != 0;
+        let header = if flags.contains(Flags::SECURED) {
+            use field::secured as f;
+            let len = if has_ack { MAX_LEN } else { SECURED_LEN };
+            let b = bytes.get(..len).ok_or(WireError::Truncated)?;
+            let header = Header {
+                version,
+                flags,
+                session: le_u16(&b[f::SESSION]),
+                counter: le_u32(&b[f::COUNTER]),
+                exchange: le_u16(&b[f::EXCHANGE]),
+                ack: has_ack.then(|| le_u32(&b[f::ACK])),
+            };
+            if header.session == 0 {
+                return Err(WireError::SessionMismatch);
+            }
+            header
         } else {
-            (None, FIXED_LEN)
+            use field::plain as f;
+            let len = if has_ack { MAX_PLAIN_LEN } else { PLAIN_LEN };
+            let b = bytes.get(..len).ok_or(WireError::Truncated)?;
+            Header {
+                version,
+                flags,
+                session: 0,
+                counter: 0,
+                exchange: le_u16(&b[f::EXCHANGE]),
+                ack: has_ack.then(|| le_u32(&b[f::ACK])),
+            }
         };
-        let header = Header {
-            version,
-            flags,
-            session: le_u16(&fixed[field::SESSION]),
-            counter: le_u32(&fixed[field::COUNTER]),
-            exchange: le_u16(&fixed[field::EXCHANGE]),
-            ack,
-        };
-        header.check()?;
-        Ok((header, len))
+        Ok((header, header.buffer_len()))
     }
 
     /// Writes the header to the start of `buf`, returning its length.
@@ -241,11 +304,19 @@ impl Header {
             0
         };
         out[field::FLAGS] = self.flags.bits() | ack_bit;
-        out[field::SESSION].copy_from_slice(&self.session.to_le_bytes());
-        out[field::COUNTER].copy_from_slice(&self.counter.to_le_bytes());
-        out[field::EXCHANGE].copy_from_slice(&self.exchange.to_le_bytes());
-        if let Some(ack) = self.ack {
-            out[field::ACK].copy_from_slice(&ack.to_le_bytes());
+        let ack = if self.is_secured() {
+            use field::secured as f;
+            out[f::SESSION].copy_from_slice(&self.session.to_le_bytes());
+            out[f::COUNTER].copy_from_slice(&self.counter.to_le_bytes());
+            out[f::EXCHANGE].copy_from_slice(&self.exchange.to_le_bytes());
+            f::ACK
+        } else {
+            use field::plain as f;
+            out[f::EXCHANGE].copy_from_slice(&self.exchange.to_le_bytes());
+            f::ACK
+        };
+        if let Some(counter) = self.ack {
+            out[ack].copy_from_slice(&counter.to_le_bytes());
         }
         Ok(len)
     }
@@ -263,20 +334,28 @@ fn le_u32(b: &[u8]) -> u32 {
 mod tests {
     use super::*;
 
-    /// Plaintext header: counter 0x04030201, exchange 0x0605, no ack.
-    const PLAIN: [u8; 10] = [0x01, 0x00, 0x00, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06];
+    /// Plaintext header: exchange 0x0605, no ack.
+    const PLAIN: [u8; 4] = [0x02, 0x00, 0x05, 0x06];
+    /// Plaintext header with flags I and A: exchange 9, ack 7.
+    const PLAIN_ACK: [u8; 8] = [0x02, 0x0C, 0x09, 0x00, 0x07, 0x00, 0x00, 0x00];
     /// Secured header, session 0x1234, flags S|R|I, ack 7.
     const SECURED: [u8; 14] = [
-        0x01, 0x0F, 0x34, 0x12, 0x2A, 0x00, 0x00, 0x00, 0x09, 0x00, 0x07, 0x00, 0x00, 0x00,
+        0x02, 0x0F, 0x34, 0x12, 0x2A, 0x00, 0x00, 0x00, 0x09, 0x00, 0x07, 0x00, 0x00, 0x00,
     ];
 
     #[test]
     fn plaintext_golden() {
-        let h = Header::plaintext(0x0403_0201, 0x0605);
+        let h = Header::plaintext(0, 0x0605);
         let mut buf = [0u8; MAX_LEN];
-        assert_eq!(h.emit(&mut buf), Ok(10));
-        assert_eq!(buf[..10], PLAIN);
-        assert_eq!(Header::parse(&PLAIN), Ok((h, 10)));
+        assert_eq!(h.emit(&mut buf), Ok(4));
+        assert_eq!(buf[..4], PLAIN);
+        assert_eq!(Header::parse(&PLAIN), Ok((h, 4)));
+        let a = Header::plaintext(0, 9)
+            .with_flags(Flags::INITIATOR)
+            .with_ack(7);
+        assert_eq!(a.emit(&mut buf), Ok(8));
+        assert_eq!(buf[..8], PLAIN_ACK);
+        assert_eq!(Header::parse(&PLAIN_ACK), Ok((a, 8)));
     }
 
     #[test]
@@ -288,35 +367,70 @@ mod tests {
         assert_eq!(h.emit(&mut buf), Ok(14));
         assert_eq!(buf, SECURED);
         assert_eq!(Header::parse(&SECURED), Ok((h, 14)));
+        let bare = Header::secured(0x1234, 42, 9);
+        assert_eq!(bare.emit(&mut buf), Ok(10));
+        assert_eq!(Header::parse(&buf[..10]), Ok((bare, 10)));
+    }
+
+    #[test]
+    fn version_is_checked_before_any_length() {
+        assert_eq!(Header::parse(&[]), Err(WireError::Truncated));
+        assert_eq!(
+            Header::parse(&[0x01]),
+            Err(WireError::UnsupportedVersion(1))
+        );
+        assert_eq!(Header::parse(&[0x02]), Err(WireError::Truncated));
+        // A version 1 header, whole.
+        let v1 = [0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02, 0x00];
+        assert_eq!(Header::parse(&v1), Err(WireError::UnsupportedVersion(1)));
+        assert_eq!(
+            Header::parse(&v1[..5]),
+            Err(WireError::UnsupportedVersion(1))
+        );
     }
 
     #[test]
     fn rejects_bad_headers() {
-        assert_eq!(Header::parse(&PLAIN[..9]), Err(WireError::Truncated));
-        assert_eq!(Header::parse(&SECURED[..12]), Err(WireError::Truncated));
-        let mut v = PLAIN;
-        v[0] = 2;
-        assert_eq!(Header::parse(&v), Err(WireError::UnsupportedVersion(2)));
+        assert_eq!(Header::parse(&PLAIN[..3]), Err(WireError::Truncated));
+        assert_eq!(Header::parse(&PLAIN_ACK[..7]), Err(WireError::Truncated));
+        assert_eq!(Header::parse(&SECURED[..9]), Err(WireError::Truncated));
+        assert_eq!(Header::parse(&SECURED[..13]), Err(WireError::Truncated));
         let mut r = PLAIN;
         r[1] = 0x20;
         assert_eq!(Header::parse(&r), Err(WireError::ReservedFlags(0x20)));
+        assert_eq!(Header::parse(&r[..2]), Err(WireError::ReservedFlags(0x20)));
+        let mut z = SECURED;
+        z[2] = 0;
+        z[3] = 0;
+        assert_eq!(Header::parse(&z), Err(WireError::SessionMismatch));
+        // S set: the secured layout applies, so a plaintext-sized input is short.
         let mut s = PLAIN;
         s[1] = 0x01;
-        assert_eq!(Header::parse(&s), Err(WireError::SessionMismatch));
-        let mut z = SECURED;
-        z[1] = 0x0E;
-        assert_eq!(Header::parse(&z), Err(WireError::SessionMismatch));
+        assert_eq!(Header::parse(&s), Err(WireError::Truncated));
+    }
+
+    #[test]
+    fn plaintext_r_a_k_are_carried_not_rejected() {
+        let bytes = [0x02, 0x16, 0x03, 0x00, 0xFF, 0xFF, 0xFF, 0xFF];
+        let (h, len) = Header::parse(&bytes).unwrap();
+        assert_eq!(len, 8);
+        assert!(h.flags.contains(Flags::ACK_REQUESTED | Flags::KEY_PHASE));
+        assert_eq!((h.session, h.counter, h.ack), (0, 0, Some(u32::MAX)));
     }
 
     #[test]
     fn emit_checks_buffer_and_consistency() {
-        let mut small = [0u8; 9];
+        let mut small = [0u8; 3];
         assert_eq!(
             Header::plaintext(0, 0).emit(&mut small),
-            Err(WireError::BufferTooSmall { needed: 10 })
+            Err(WireError::BufferTooSmall { needed: 4 })
         );
         let bad = Header::plaintext(0, 0).with_flags(Flags::SECURED);
         assert_eq!(bad.emit(&mut [0u8; 14]), Err(WireError::SessionMismatch));
+        assert_eq!(
+            Header::plaintext(1, 0).emit(&mut [0u8; 14]),
+            Err(WireError::PlaintextCounter)
+        );
         assert_eq!(Flags::from_bits(0x04), None);
         assert_eq!(Flags::from_bits(0x1B), Some(Flags(0x1B)));
     }

@@ -2,8 +2,9 @@
 //!
 //! This layer knows nothing of messages. It provides:
 //!
-//! - [`header`]: the fixed little-endian [`Header`] (version, flags, session
-//!   id, message counter, exchange id, optional acknowledgement);
+//! - [`header`]: the little-endian [`Header`] (version, flags, exchange id
+//!   and an optional acknowledgement; a secured header adds the session id
+//!   and the message counter);
 //! - [`frame`]: whole [`Frame`]s, CRC-32C protected when plaintext, with a
 //!   16-byte AEAD tag slot when secured;
 //! - [`stream`]: COBS framing for byte streams (UART, TCP), with a push
@@ -56,6 +57,10 @@ pub enum WireError {
     /// A plaintext frame's CRC does not match its contents.
     #[error("CRC mismatch")]
     BadCrc,
+    /// A plaintext header was given a non-zero counter to emit: a plaintext
+    /// frame has no counter field. Never returned by a parser.
+    #[error("a plaintext header has no counter")]
+    PlaintextCounter,
     /// A secured frame was emitted without a tag.
     #[error("secured frame has no tag")]
     MissingTag,

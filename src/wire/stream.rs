@@ -18,10 +18,18 @@ use super::{Frame, WireError};
 /// The stream delimiter.
 pub const DELIMITER: u8 = 0x00;
 
+/// The longest COBS encoding of a `frame_len`-byte frame, delimiter not
+/// counted: `frame_len + ceil(frame_len / 254)`, reached by every frame
+/// without a zero byte. A [`Deframer`] for frames of up to `frame_len` bytes
+/// needs exactly this capacity (SPEC.md 6).
+pub const fn cobs_max_len(frame_len: usize) -> usize {
+    frame_len + frame_len.div_ceil(254)
+}
+
 /// The buffer [`encode`] needs for a `frame_len`-byte frame: the longest COBS
-/// encoding plus the delimiter, rounded up by one byte.
+/// encoding plus the delimiter.
 pub const fn encoded_max_len(frame_len: usize) -> usize {
-    frame_len + frame_len.div_ceil(254) + 2
+    cobs_max_len(frame_len) + 1
 }
 
 /// Writes `COBS(frame) 0x00` into `out`, returning the number of bytes written.
@@ -68,7 +76,7 @@ pub enum Feed<'a, 'b> {
 /// use applink::wire::{Header, encode_plain, stream::{self, Deframer, Feed}};
 ///
 /// let mut frame = [0u8; 32];
-/// let n = encode_plain(&Header::plaintext(1, 1), &[0x14, 0x07], &mut frame).unwrap();
+/// let n = encode_plain(&Header::plaintext(0, 1), &[0x14, 0x07], &mut frame).unwrap();
 /// let mut line = [0u8; 40];
 /// let mut m = stream::encode(&frame[..n], &mut line).unwrap();
 /// line.copy_within(0..m, 3);
@@ -201,9 +209,10 @@ mod tests {
     use super::*;
     use crate::wire::{Header, encode_plain};
 
-    fn frame(counter: u32, payload: &[u8]) -> ([u8; 64], usize) {
+    /// A plaintext frame on exchange `exchange`.
+    fn frame(exchange: u16, payload: &[u8]) -> ([u8; 64], usize) {
         let mut buf = [0u8; 64];
-        let n = encode_plain(&Header::plaintext(counter, 0), payload, &mut buf).unwrap();
+        let n = encode_plain(&Header::plaintext(0, exchange), payload, &mut buf).unwrap();
         (buf, n)
     }
 
@@ -218,11 +227,11 @@ mod tests {
         (out, n)
     }
 
-    /// Feeds `input` in `chunk`-sized pieces; returns counters of the frames
-    /// seen and the number of errors.
-    fn run<const N: usize>(input: &[u8], chunk: usize) -> ([u32; 8], usize, usize) {
+    /// Feeds `input` in `chunk`-sized pieces; returns the exchange ids of the
+    /// frames seen, their number and the number of errors.
+    fn run<const N: usize>(input: &[u8], chunk: usize) -> ([u16; 8], usize, usize) {
         let mut d = Deframer::<N>::new();
-        let mut counters = [0u32; 8];
+        let mut counters = [0u16; 8];
         let (mut frames, mut errors) = (0, 0);
         for piece in input.chunks(chunk) {
             let mut rest = piece;
@@ -230,7 +239,7 @@ mod tests {
                 match d.feed(rest) {
                     Feed::Consumed => break,
                     Feed::Frame { frame, remaining } => {
-                        counters[frames] = frame.header.counter;
+                        counters[frames] = frame.header.exchange;
                         frames += 1;
                         rest = remaining;
                     }
@@ -288,7 +297,7 @@ mod tests {
     fn corrupt_frame_is_reported_and_skipped() {
         let (mut a, an) = frame(1, &[1, 2, 3]);
         let (b, bn) = frame(2, &[4]);
-        a[11] ^= 0x10;
+        a[5] ^= 0x10;
         let (s, n) = stream_of(&[(&a, an), (&b, bn)], &[]);
         let mut d = Deframer::<64>::new();
         match d.feed(&s[..n]) {
@@ -296,7 +305,7 @@ mod tests {
                 assert_eq!(error, WireError::BadCrc);
                 match d.feed(remaining) {
                     Feed::Frame { frame, remaining } => {
-                        assert_eq!(frame.header.counter, 2);
+                        assert_eq!(frame.header.exchange, 2);
                         assert!(remaining.is_empty());
                     }
                     other => panic!("{other:?}"),
@@ -328,6 +337,28 @@ mod tests {
                 remaining: &[]
             }
         );
+    }
+
+    #[test]
+    fn the_bound_is_exact() {
+        let mut frame = [0u8; 800];
+        let mut out = [0u8; 820];
+        for n in 1..=frame.len() {
+            // No zero byte: the longest encoding, into a buffer of exactly the bound.
+            for (i, b) in frame[..n].iter_mut().enumerate() {
+                *b = 1 + (i % 255) as u8;
+            }
+            let m = encode(&frame[..n], &mut out[..encoded_max_len(n)]).unwrap();
+            assert_eq!(m, encoded_max_len(n), "{n}");
+            assert_eq!(m - 1, cobs_max_len(n), "{n}");
+            // Zero bytes only shorten it.
+            frame[n / 2] = 0;
+            let m = encode(&frame[..n], &mut out[..encoded_max_len(n)]).unwrap();
+            assert!(m <= encoded_max_len(n), "{n}");
+        }
+        assert_eq!(cobs_max_len(256), 258);
+        assert_eq!(cobs_max_len(254), 255);
+        assert_eq!(cobs_max_len(255), 257);
     }
 
     #[test]

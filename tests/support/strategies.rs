@@ -724,7 +724,8 @@ fn pairing_list() -> impl Strategy<Value = OwnedMessage> {
 // Headers
 
 /// Any valid header: flags S, R, I, K in every combination, a session id
-/// consistent with S, and an optional acknowledgement.
+/// consistent with S, a counter only when secured (a plaintext header has
+/// none), and an optional acknowledgement.
 pub fn header() -> impl Strategy<Value = Header> {
     (
         any::<bool>(),
@@ -753,7 +754,7 @@ pub fn header() -> impl Strategy<Value = Header> {
                     version: VERSION,
                     flags,
                     session: if secured { session } else { 0 },
-                    counter,
+                    counter: if secured { counter } else { 0 },
                     exchange,
                     ack,
                 }
@@ -761,11 +762,12 @@ pub fn header() -> impl Strategy<Value = Header> {
         )
 }
 
-/// Any valid plaintext header (flag S clear, session 0).
+/// Any valid plaintext header (flag S clear, session 0, counter 0).
 pub fn plaintext_header() -> impl Strategy<Value = Header> {
     header().prop_map(|mut h| {
         h.flags = Flags::from_bits(h.flags.bits() & !Flags::SECURED.bits()).expect("valid bits");
         h.session = 0;
+        h.counter = 0;
         h
     })
 }

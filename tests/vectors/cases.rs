@@ -66,14 +66,19 @@ impl File {
             File::Frames => {
                 "Frame headers, flags, secured frame layout and rejected frames (SPEC.md section 3)"
             }
-            File::Streams => "COBS byte streams through a receiver of 64 bytes (SPEC.md section 6)",
+            File::Streams => {
+                "COBS byte streams through a receiver of 64 bytes, or of 258 bytes at the 256-byte frame edge (SPEC.md section 6)"
+            }
             File::Segments => "Segmentation and reassembly (SPEC.md section 7)",
         }
     }
 }
 
-/// The capacity of the stream receiver every stream vector assumes.
+/// The capacity of the stream receiver most stream vectors assume.
 pub const STREAM_CAPACITY: usize = 64;
+/// The capacity of the receiver of the edge vectors: the exact COBS bound of
+/// a `DEFAULT_FRAME` (256-byte) frame, 256 + ceil(256 / 254) (SPEC.md 6).
+pub const STREAM_CAPACITY_DEFAULT_FRAME: usize = 258;
 /// Slots, per-message capacity and timeout of every reassembly vector.
 pub const REASSEMBLY_SLOTS: usize = 2;
 pub const REASSEMBLY_CAPACITY: usize = 64;
@@ -117,9 +122,11 @@ pub enum Kind {
     },
     /// Bytes a receiver rejects with `error`.
     BadFrame { bytes: Vec<u8>, error: CodecError },
-    /// A byte stream and what a receiver makes of it, in order.
+    /// A byte stream and what a receiver of `capacity` encoded bytes makes
+    /// of it, in order.
     Stream {
         bytes: Vec<u8>,
+        capacity: usize,
         events: Vec<StreamEvent>,
     },
     /// A frame cut into segments.
@@ -273,13 +280,14 @@ pub fn cases() -> Vec<Case> {
 }
 
 fn push_messages(all: &mut Vec<Case>) {
-    let mut add = |name, description, counter: u32, message: Message<'static>| {
+    // Each message goes on its own exchange, 0x0100 + its index.
+    let mut add = |name, description, index: u16, message: Message<'static>| {
         all.push(Case {
             file: File::Messages,
             name,
             description,
             kind: Kind::Frame {
-                header: Header::plaintext(counter, 0x0100 + counter as u16),
+                header: Header::plaintext(0, 0x0100 + index),
                 message,
             },
         });
@@ -365,7 +373,7 @@ fn push_messages(all: &mut Vec<Case>) {
         add(
             name,
             description,
-            5 + i as u32,
+            5 + i as u16,
             Message::HelloReply(HelloReply::Reject(reject)),
         );
     }
@@ -699,7 +707,12 @@ fn push_messages(all: &mut Vec<Case>) {
             reason: Status(0x8001),
         }),
     );
-    add("ack", "Standalone Ack (no fields)", 40, Message::Ack);
+    add(
+        "ack",
+        "The Ack message (type 24, no content), shown in a plaintext frame for its encoding only: there it acknowledges nothing; a standalone acknowledgement is Ack in a secured frame with flag A (SPEC.md 3.2 rule 4, frames.json secured_standalone_ack)",
+        40,
+        Message::Ack,
+    );
     add(
         "admin_list",
         "Admin List: the pairings from index 0",
@@ -839,8 +852,8 @@ static PAIRING_ENTRIES: [PairingEntry; 2] = [
 ];
 
 /// A plaintext header with flags.
-pub fn flagged(counter: u32, exchange: u16, flags: Flags) -> Header {
-    Header::plaintext(counter, exchange).with_flags(flags)
+pub fn flagged(exchange: u16, flags: Flags) -> Header {
+    Header::plaintext(0, exchange).with_flags(flags)
 }
 
 /// Errors of the message layer, as a codec error.

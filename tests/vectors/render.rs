@@ -7,7 +7,7 @@ use serde_json::{Value as Json, json};
 
 use super::{
     Case, Expect, File, Kind, REASSEMBLY_CAPACITY, REASSEMBLY_SLOTS, REASSEMBLY_TIMEOUT_MS,
-    STREAM_CAPACITY, StreamEvent, frame,
+    StreamEvent, frame,
 };
 use applink::CodecError;
 use applink::message::{
@@ -93,11 +93,13 @@ pub fn vector(case: &Case) -> Vector {
             None,
         ),
         Kind::BadFrame { error, .. } => ("frame", None, Json::Null, Some(codec_error(*error))),
-        Kind::Stream { events, .. } => (
+        Kind::Stream {
+            capacity, events, ..
+        } => (
             "stream",
             None,
             json!({
-                "capacity": STREAM_CAPACITY,
+                "capacity": capacity,
                 "events": events.iter().map(stream_event).collect::<Vec<_>>(),
             }),
             None,

@@ -15,8 +15,9 @@
 -- BEGIN GENERATED TABLES
 -- Written by `cargo run --example gen_dissector` from the applink crate: edit the crate, not this block.
 local GEN = {}
-GEN.version = 1
-GEN.fixed_header_len = 10
+GEN.version = 2
+GEN.plain_header_len = 4
+GEN.secured_header_len = 10
 GEN.ack_len = 4
 GEN.crc_len = 4
 GEN.tag_len = 16
@@ -880,10 +881,13 @@ local function dissect_frame(tvb, pinfo, parent, key)
     tree:append_text(" [" .. why .. "]")
     return "[" .. why .. "]"
   end
-  if len < GEN.fixed_header_len then return reject("Truncated") end
+  -- SPEC.md 3.9: the version first (it decides the layout), then the flags,
+  -- then the length the flags call for, then S against the session.
+  if len < 1 then return reject("Truncated") end
   local version = tvb(0, 1):uint()
   tree:add(hf.version, tvb(0, 1))
   if version ~= GEN.version then return reject("UnsupportedVersion(" .. version .. ")") end
+  if len < 2 then return reject("Truncated") end
   local flags = tvb(1, 1):uint()
   local fitem = tree:add(hf.flags, tvb(1, 1))
   local set = {}
@@ -894,15 +898,21 @@ local function dissect_frame(tvb, pinfo, parent, key)
   fitem:append_text(" (" .. table.concat(set, "") .. ")")
   if bit.band(flags, GEN.reserved_flags) ~= 0 then return reject(string.format("ReservedFlags(0x%02x)", flags)) end
   local has_ack = bit.band(flags, 0x04) ~= 0
-  local hlen = GEN.fixed_header_len + (has_ack and GEN.ack_len or 0)
-  if len < hlen then return reject("Truncated") end
-  local session = u16le(tvb, 2)
-  tree:add_le(hf.session, tvb(2, 2))
-  tree:add_le(hf.counter, tvb(4, 4))
-  tree:add_le(hf.exchange, tvb(8, 2))
-  if has_ack then tree:add_le(hf.ack, tvb(10, 4)) end
   local secured = bit.band(flags, 0x01) ~= 0
-  if secured ~= (session ~= 0) then return reject("SessionMismatch") end
+  -- A plaintext header is version, flags, exchange; a secured one adds the
+  -- session and the counter before the exchange.
+  local fixed = secured and GEN.secured_header_len or GEN.plain_header_len
+  local hlen = fixed + (has_ack and GEN.ack_len or 0)
+  if len < hlen then return reject("Truncated") end
+  local session = 0
+  if secured then
+    session = u16le(tvb, 2)
+    tree:add_le(hf.session, tvb(2, 2))
+    tree:add_le(hf.counter, tvb(4, 4))
+  end
+  tree:add_le(hf.exchange, tvb(fixed - 2, 2))
+  if has_ack then tree:add_le(hf.ack, tvb(fixed, GEN.ack_len)) end
+  if secured and session == 0 then return reject("SessionMismatch") end
   local trailer = secured and GEN.tag_len or GEN.crc_len
   if len < hlen + trailer then return reject("Truncated") end
   local body_len = len - hlen - trailer
@@ -975,18 +985,19 @@ function applink.dissector(tvb, pinfo, tree)
   return tvb:len()
 end
 
--- Whether `tvb` looks like one whole frame: version, flags, S against
--- session, length, and for plaintext the CRC.
+-- Whether `tvb` looks like one whole frame: version, flags, a secured
+-- frame's session, length, and for plaintext the CRC.
 local function looks_like_frame(s)
   local len = #s
-  if len < GEN.fixed_header_len + GEN.crc_len or s:byte(1) ~= GEN.version then return false end
+  if len < GEN.plain_header_len + GEN.crc_len or s:byte(1) ~= GEN.version then return false end
   local flags = s:byte(2)
   if bit.band(flags, GEN.reserved_flags) ~= 0 then return false end
-  local session = s:byte(3) + s:byte(4) * 256
   local secured = bit.band(flags, 0x01) ~= 0
-  if secured ~= (session ~= 0) then return false end
-  local hlen = GEN.fixed_header_len + (bit.band(flags, 0x04) ~= 0 and GEN.ack_len or 0)
-  if secured then return len >= hlen + GEN.tag_len end
+  local fixed = secured and GEN.secured_header_len or GEN.plain_header_len
+  local hlen = fixed + (bit.band(flags, 0x04) ~= 0 and GEN.ack_len or 0)
+  if secured then
+    return len >= hlen + GEN.tag_len and s:byte(3) + s:byte(4) * 256 ~= 0
+  end
   return len >= hlen + GEN.crc_len and crc32c(s:sub(1, len - 4)) == le32(s, len - 3)
 end
 

@@ -39,7 +39,8 @@ pub fn lua_tables() -> String {
         | Flags::KEY_PHASE.bits();
     for (name, value) in [
         ("version", u64::from(header::VERSION)),
-        ("fixed_header_len", header::FIXED_LEN as u64),
+        ("plain_header_len", header::PLAIN_LEN as u64),
+        ("secured_header_len", header::SECURED_LEN as u64),
         ("ack_len", header::ACK_LEN as u64),
         ("crc_len", frame::CRC_LEN as u64),
         ("tag_len", frame::TAG_LEN as u64),

@@ -474,7 +474,7 @@ fn an_old_phase_frame_before_any_update_is_refused_unopened() {
 #[test]
 fn the_fallback_copy_holds_the_largest_frame_the_reference_accepts() {
     assert_eq!(
-        FALLBACK_BODY_MAX + FIXED_LEN + TAG_LEN,
+        FALLBACK_BODY_MAX + SECURED_LEN + TAG_LEN,
         crate::node::MAX_FRAME
     );
 }

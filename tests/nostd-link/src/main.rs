@@ -37,7 +37,7 @@ fn main() -> ! {
         let message = Message::Report(Report { subscription: 1, records: Seq::from_slice(&records) });
 
         let mut frame = [0u8; 128];
-        let Ok(n) = applink::to_slice(&Header::plaintext(counter, 1), &message, &mut frame) else {
+        let Ok(n) = applink::to_slice(&Header::plaintext(0, counter as u16), &message, &mut frame) else {
             continue;
         };
 

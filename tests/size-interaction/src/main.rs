@@ -140,7 +140,7 @@ mod firmware {
                 let mut emit = |reply: &[u8]| {
                     if let Ok(m) = Message::from_bytes(reply) {
                         let _ = applink::to_slice(
-                            &Header::plaintext(black_box(1), header.exchange),
+                            &Header::plaintext(black_box(0), header.exchange),
                             &m,
                             &mut tx,
                         );
@@ -177,7 +177,7 @@ mod firmware {
             let rx = black_box(&mut rx);
             if let Ok((header, message)) = applink::from_bytes(rx) {
                 let _ = applink::to_slice(
-                    &Header::plaintext(black_box(1), header.exchange),
+                    &Header::plaintext(black_box(0), header.exchange),
                     &message,
                     &mut tx,
                 );

@@ -22,8 +22,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ids::FieldId;
-use super::seq::{Bytes, Item, Seq};
+use super::data::{AttributeValue, Record};
+use super::ids::{AttributeId, CapabilityId, EndpointId, FieldId};
+use super::seq::raw::{self, Taken};
+use super::seq::{Bytes, Item, Nested, Seq};
 
 /// How deeply lists and structs may nest inside one value.
 pub const MAX_DEPTH: usize = 4;
@@ -156,63 +158,97 @@ impl defmt::Format for Value<'_> {
     }
 }
 
-/// [`Value`] with nested lists and structs left as unchecked bytes: the
-/// shallow form the depth-bounded checker walks. Its variant order must match
-/// [`Value`]'s.
-#[derive(Deserialize)]
-enum Shallow<'a> {
-    Null,
-    Bool(#[allow(dead_code)] bool),
-    U8(#[allow(dead_code)] u8),
-    U16(#[allow(dead_code)] u16),
-    U32(#[allow(dead_code)] u32),
-    U64(#[allow(dead_code)] u64),
-    I8(#[allow(dead_code)] i8),
-    I16(#[allow(dead_code)] i16),
-    I32(#[allow(dead_code)] i32),
-    I64(#[allow(dead_code)] i64),
-    F32(#[allow(dead_code)] f32),
-    F64(#[allow(dead_code)] f64),
-    Str(#[allow(dead_code)] &'a str),
-    Bytes(#[allow(dead_code)] &'a [u8]),
-    Enum(#[allow(dead_code)] u16),
-    Bitmap(#[allow(dead_code)] u64),
-    List(&'a [u8]),
-    Struct(&'a [u8]),
+/// Decodes the value at the start of `bytes` by hand, exactly as its serde
+/// derive does (the differential tests hold the two together), but without
+/// serde's generic machinery: values are the hot path of every report.
+/// Nested lists and structs are checked per `nested`, bounded by
+/// [`MAX_DEPTH`] from a list at depth 1.
+fn take_value<'a>(bytes: &'a [u8], nested: Nested) -> Taken<'a, Value<'a>> {
+    let (tag, rest) = raw::u32(bytes)?;
+    Ok(match tag {
+        0 => (Value::Null, rest),
+        1 => {
+            let (b, rest) = raw::byte(rest)?;
+            match b {
+                0 => (Value::Bool(false), rest),
+                1 => (Value::Bool(true), rest),
+                _ => return Err(postcard::Error::DeserializeBadBool),
+            }
+        }
+        2 => raw::byte(rest).map(|(v, r)| (Value::U8(v), r))?,
+        3 => raw::u16(rest).map(|(v, r)| (Value::U16(v), r))?,
+        4 => raw::u32(rest).map(|(v, r)| (Value::U32(v), r))?,
+        5 => raw::u64(rest).map(|(v, r)| (Value::U64(v), r))?,
+        6 => raw::byte(rest).map(|(v, r)| (Value::I8(v as i8), r))?,
+        7 => raw::u16(rest).map(|(v, r)| (Value::I16(raw::unzigzag(v.into()) as i16), r))?,
+        8 => raw::u32(rest).map(|(v, r)| (Value::I32(raw::unzigzag(v.into()) as i32), r))?,
+        9 => raw::u64(rest).map(|(v, r)| (Value::I64(raw::unzigzag(v)), r))?,
+        10 => raw::array::<4>(rest).map(|(v, r)| (Value::F32(f32::from_le_bytes(v)), r))?,
+        11 => raw::array::<8>(rest).map(|(v, r)| (Value::F64(f64::from_le_bytes(v)), r))?,
+        12 => {
+            let (s, rest) = raw::bytes(rest)?;
+            let s = core::str::from_utf8(s).map_err(|_| postcard::Error::DeserializeBadUtf8)?;
+            (Value::Str(s), rest)
+        }
+        13 => raw::bytes(rest).map(|(v, r)| (Value::Bytes(Bytes(v)), r))?,
+        14 => raw::u16(rest).map(|(v, r)| (Value::Enum(v), r))?,
+        15 => raw::u64(rest).map(|(v, r)| (Value::Bitmap(v), r))?,
+        16 => {
+            let (inner, rest) = raw::bytes(rest)?;
+            let seq = match nested {
+                Nested::Check => Seq::checked(inner, check_values(inner, 1)?),
+                Nested::Checked => Seq::nested(inner),
+            };
+            (Value::List(seq), rest)
+        }
+        17 => {
+            let (inner, rest) = raw::bytes(rest)?;
+            let seq = match nested {
+                Nested::Check => Seq::checked(inner, check_fields(inner, 1)?),
+                Nested::Checked => Seq::nested(inner),
+            };
+            (Value::Struct(seq), rest)
+        }
+        _ => return Err(postcard::Error::DeserializeBadEnum),
+    })
 }
 
-/// Checks one shallow value's nested content at `depth`.
-fn check_nested(value: Shallow<'_>, depth: usize) -> Result<(), postcard::Error> {
+/// Checks the nested content of a value at `depth`, whose own lists were
+/// captured unchecked.
+fn check_nested(value: &Value<'_>, depth: usize) -> Result<(), postcard::Error> {
     match value {
-        Shallow::List(bytes) => check_values(bytes, depth + 1).map(drop),
-        Shallow::Struct(bytes) => check_fields(bytes, depth + 1).map(drop),
+        Value::List(items) => check_values(items.encoded().unwrap_or(&[]), depth + 1).map(drop),
+        Value::Struct(fields) => check_fields(fields.encoded().unwrap_or(&[]), depth + 1).map(drop),
         _ => Ok(()),
     }
 }
 
+/// Checks a list of values at `depth`, returning how many there are.
 fn check_values(bytes: &[u8], depth: usize) -> Result<usize, postcard::Error> {
     if depth > MAX_DEPTH {
         return Err(postcard::Error::DeserializeBadEncoding);
     }
     let (mut rest, mut count) = (bytes, 0);
     while !rest.is_empty() {
-        let (value, tail) = postcard::take_from_bytes::<Shallow<'_>>(rest)?;
-        check_nested(value, depth)?;
+        // Captured unchecked, then checked here with the depth in hand.
+        let (value, tail) = take_value(rest, Nested::Checked)?;
+        check_nested(&value, depth)?;
         rest = tail;
         count += 1;
     }
     Ok(count)
 }
 
+/// Checks a list of fields at `depth`, returning how many there are.
 fn check_fields(bytes: &[u8], depth: usize) -> Result<usize, postcard::Error> {
     if depth > MAX_DEPTH {
         return Err(postcard::Error::DeserializeBadEncoding);
     }
     let (mut rest, mut count) = (bytes, 0);
     while !rest.is_empty() {
-        let (_, tail) = postcard::take_from_bytes::<FieldId>(rest)?;
-        let (value, tail) = postcard::take_from_bytes::<Shallow<'_>>(tail)?;
-        check_nested(value, depth)?;
+        let (_, tail) = raw::u16(rest)?;
+        let (value, tail) = take_value(tail, Nested::Checked)?;
+        check_nested(&value, depth)?;
         rest = tail;
         count += 1;
     }
@@ -220,14 +256,68 @@ fn check_fields(bytes: &[u8], depth: usize) -> Result<usize, postcard::Error> {
 }
 
 impl<'a> Item<'a> for Value<'a> {
+    fn take(bytes: &'a [u8], nested: Nested) -> Taken<'a, Self> {
+        take_value(bytes, nested)
+    }
+
     fn validate(bytes: &'a [u8]) -> Result<usize, postcard::Error> {
         check_values(bytes, 1)
     }
 }
 
 impl<'a> Item<'a> for Field<'a> {
+    fn take(bytes: &'a [u8], nested: Nested) -> Taken<'a, Self> {
+        let (id, rest) = raw::u16(bytes)?;
+        let (value, rest) = take_value(rest, nested)?;
+        Ok((
+            Field {
+                id: FieldId(id),
+                value,
+            },
+            rest,
+        ))
+    }
+
     fn validate(bytes: &'a [u8]) -> Result<usize, postcard::Error> {
         check_fields(bytes, 1)
+    }
+}
+
+impl<'a> Item<'a> for AttributeValue<'a> {
+    fn take(bytes: &'a [u8], nested: Nested) -> Taken<'a, Self> {
+        let (id, rest) = raw::u16(bytes)?;
+        let (value, rest) = take_value(rest, nested)?;
+        Ok((
+            AttributeValue {
+                attribute: AttributeId(id),
+                value,
+            },
+            rest,
+        ))
+    }
+}
+
+/// A record's fields in declaration order; its serde derive is the
+/// reference the differential tests compare this with.
+impl<'a> Item<'a> for Record<'a> {
+    fn take(bytes: &'a [u8], nested: Nested) -> Taken<'a, Self> {
+        let (endpoint, rest) = raw::u16(bytes)?;
+        let (capability, rest) = raw::u32(rest)?;
+        let (data_version, rest) = raw::u32(rest)?;
+        let (inner, rest) = raw::bytes(rest)?;
+        let values = match nested {
+            Nested::Check => Seq::checked(inner, AttributeValue::validate(inner)?),
+            Nested::Checked => Seq::nested(inner),
+        };
+        Ok((
+            Record {
+                endpoint: EndpointId(endpoint),
+                capability: CapabilityId(capability),
+                data_version,
+                values,
+            },
+            rest,
+        ))
     }
 }
 

@@ -41,16 +41,18 @@ pub enum Nested {
 /// An element type of a [`Seq`]: how a received list of it is checked and
 /// its elements decoded.
 pub trait Item<'a>: Sized + Clone + Serialize + Deserialize<'a> {
-    /// Decodes the element at the start of `bytes`, returning it and the
-    /// bytes after it. With [`Nested::Check`] it checks everything a
+    /// Decodes the element at the start of `bytes` and advances `bytes`
+    /// past it. With [`Nested::Check`] it checks everything a
     /// postcard decode checks; with [`Nested::Checked`] a type may capture
     /// its nested lists without checking them, because `bytes` lies inside
     /// a list that [`Item::validate`] accepted.
     ///
     /// The default decodes with postcard, checking nested lists either way.
-    fn take(bytes: &'a [u8], nested: Nested) -> Result<(Self, &'a [u8]), postcard::Error> {
+    fn take(bytes: &mut &'a [u8], nested: Nested) -> Result<Self, postcard::Error> {
         let _ = nested;
-        postcard::take_from_bytes::<Self>(bytes)
+        let (item, rest) = postcard::take_from_bytes::<Self>(bytes)?;
+        *bytes = rest;
+        Ok(item)
     }
 
     /// Checks that `bytes` is a concatenation of whole, valid elements and
@@ -59,11 +61,11 @@ pub trait Item<'a>: Sized + Clone + Serialize + Deserialize<'a> {
         let mut rest = bytes;
         let mut count = 0;
         while !rest.is_empty() {
-            let (_, tail) = Self::take(rest, Nested::Check)?;
-            if tail.len() >= rest.len() {
+            let before = rest.len();
+            Self::take(&mut rest, Nested::Check)?;
+            if rest.len() >= before {
                 return Err(postcard::Error::DeserializeBadEncoding);
             }
-            rest = tail;
             count += 1;
         }
         Ok(count)
@@ -204,10 +206,7 @@ impl<'a, T: Item<'a>> Iterator for SeqIter<'a, T> {
                     return None;
                 }
                 match T::take(rest, Nested::Checked) {
-                    Ok((item, tail)) => {
-                        *rest = tail;
-                        Some(item)
-                    }
+                    Ok(item) => Some(item),
                     // Unreachable: only checked encodings are iterated.
                     // Should it happen anyway, the list ends here.
                     Err(_) => {
@@ -303,11 +302,12 @@ impl<'de: 'a, 'a, T: Item<'a>> Deserialize<'de> for Seq<'a, T> {
 pub(crate) mod raw {
     use postcard::Error;
 
-    /// Result of a primitive decoding: the value and the bytes after it.
-    pub(crate) type Taken<'a, T> = Result<(T, &'a [u8]), Error>;
+    /// Each function decodes from the front of `bytes` and advances it past
+    /// what it decoded; on an error `bytes` is left somewhere inside.
+    pub(crate) type Cursor<'x, 'a> = &'x mut &'a [u8];
 
     #[inline(always)]
-    fn varint(bytes: &[u8], max_len: usize, last_max: u8) -> Taken<'_, u64> {
+    fn varint(bytes: Cursor<'_, '_>, max_len: usize, last_max: u8) -> Result<u64, Error> {
         let mut out = 0u64;
         for (i, &b) in bytes.iter().enumerate().take(max_len) {
             out |= u64::from(b & 0x7F) << (7 * i);
@@ -315,7 +315,8 @@ pub(crate) mod raw {
                 if i == max_len - 1 && b > last_max {
                     return Err(Error::DeserializeBadVarint);
                 }
-                return Ok((out, &bytes[i + 1..]));
+                *bytes = &bytes[i + 1..];
+                return Ok(out);
             }
         }
         Err(if bytes.len() < max_len {
@@ -325,69 +326,76 @@ pub(crate) mod raw {
         })
     }
 
+    /// One raw byte.
+    #[inline(always)]
+    pub(crate) fn byte(bytes: Cursor<'_, '_>) -> Result<u8, Error> {
+        let (&b, rest) = bytes.split_first().ok_or(Error::DeserializeUnexpectedEnd)?;
+        *bytes = rest;
+        Ok(b)
+    }
+
+    /// A varint of at most `max_len` bytes, with a one-byte fast path (ids
+    /// and small values).
+    #[inline(always)]
+    fn small(bytes: Cursor<'_, '_>, max_len: usize, last_max: u8) -> Result<u64, Error> {
+        match bytes.split_first() {
+            Some((&b, rest)) if b < 0x80 => {
+                *bytes = rest;
+                Ok(u64::from(b))
+            }
+            _ => varint(bytes, max_len, last_max),
+        }
+    }
+
     /// A varint `u16`.
     #[inline]
-    pub(crate) fn u16(bytes: &[u8]) -> Taken<'_, u16> {
-        // One-byte fast path: ids and small values.
-        match bytes.split_first() {
-            Some((&b, rest)) if b < 0x80 => Ok((u16::from(b), rest)),
-            _ => varint(bytes, 3, 0b11).map(|(v, r)| (v as u16, r)),
-        }
+    pub(crate) fn u16(bytes: Cursor<'_, '_>) -> Result<u16, Error> {
+        small(bytes, 3, 0b11).map(|v| v as u16)
     }
 
     /// A varint `u32`.
     #[inline]
-    pub(crate) fn u32(bytes: &[u8]) -> Taken<'_, u32> {
-        match bytes.split_first() {
-            Some((&b, rest)) if b < 0x80 => Ok((u32::from(b), rest)),
-            _ => varint(bytes, 5, 0b1111).map(|(v, r)| (v as u32, r)),
-        }
+    pub(crate) fn u32(bytes: Cursor<'_, '_>) -> Result<u32, Error> {
+        small(bytes, 5, 0b1111).map(|v| v as u32)
     }
 
     /// A varint `u64`.
     #[inline]
-    pub(crate) fn u64(bytes: &[u8]) -> Taken<'_, u64> {
-        varint(bytes, 10, 0b1)
+    pub(crate) fn u64(bytes: Cursor<'_, '_>) -> Result<u64, Error> {
+        small(bytes, 10, 0b1)
     }
 
     /// A varint `usize` (postcard's width is the target's).
     #[inline]
-    pub(crate) fn usize(bytes: &[u8]) -> Taken<'_, usize> {
+    pub(crate) fn usize(bytes: Cursor<'_, '_>) -> Result<usize, Error> {
         #[cfg(target_pointer_width = "16")]
-        let r = u16(bytes).map(|(v, r)| (v as usize, r));
+        let r = u16(bytes).map(usize::from);
         #[cfg(target_pointer_width = "32")]
-        let r = u32(bytes).map(|(v, r)| (v as usize, r));
+        let r = u32(bytes).map(|v| v as usize);
         #[cfg(target_pointer_width = "64")]
-        let r = u64(bytes).map(|(v, r)| (v as usize, r));
+        let r = u64(bytes).map(|v| v as usize);
         r
-    }
-
-    /// One raw byte.
-    #[inline]
-    pub(crate) fn byte(bytes: &[u8]) -> Taken<'_, u8> {
-        match bytes.split_first() {
-            Some((&b, rest)) => Ok((b, rest)),
-            None => Err(Error::DeserializeUnexpectedEnd),
-        }
     }
 
     /// `N` raw bytes.
     #[inline]
-    pub(crate) fn array<const N: usize>(bytes: &[u8]) -> Taken<'_, [u8; N]> {
-        match bytes.split_first_chunk::<N>() {
-            Some((head, rest)) => Ok((*head, rest)),
-            None => Err(Error::DeserializeUnexpectedEnd),
-        }
+    pub(crate) fn array<const N: usize>(bytes: Cursor<'_, '_>) -> Result<[u8; N], Error> {
+        let (head, rest) = bytes
+            .split_first_chunk::<N>()
+            .ok_or(Error::DeserializeUnexpectedEnd)?;
+        *bytes = rest;
+        Ok(*head)
     }
 
     /// A byte string: varint length, bytes.
     #[inline]
-    pub(crate) fn bytes(bytes: &[u8]) -> Taken<'_, &[u8]> {
-        let (len, rest) = usize(bytes)?;
-        if len > rest.len() {
-            return Err(Error::DeserializeUnexpectedEnd);
-        }
-        Ok(rest.split_at(len))
+    pub(crate) fn bytes<'a>(bytes: Cursor<'_, 'a>) -> Result<&'a [u8], Error> {
+        let len = usize(bytes)?;
+        let (head, rest) = bytes
+            .split_at_checked(len)
+            .ok_or(Error::DeserializeUnexpectedEnd)?;
+        *bytes = rest;
+        Ok(head)
     }
 
     /// Undoes zigzag: 0, -1, 1, -2, ... from 0, 1, 2, 3, ...

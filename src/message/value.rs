@@ -24,7 +24,9 @@ use serde::{Deserialize, Serialize};
 
 use super::data::{AttributeValue, Record};
 use super::ids::{AttributeId, CapabilityId, EndpointId, FieldId};
-use super::seq::raw::{self, Taken};
+use postcard::Error;
+
+use super::seq::raw::{self, Cursor};
 use super::seq::{Bytes, Item, Nested, Seq};
 
 /// How deeply lists and structs may nest inside one value.
@@ -163,59 +165,52 @@ impl defmt::Format for Value<'_> {
 /// serde's generic machinery: values are the hot path of every report.
 /// Nested lists and structs are checked per `nested`, bounded by
 /// [`MAX_DEPTH`] from a list at depth 1.
-fn take_value<'a>(bytes: &'a [u8], nested: Nested) -> Taken<'a, Value<'a>> {
-    let (tag, rest) = raw::u32(bytes)?;
-    Ok(match tag {
-        0 => (Value::Null, rest),
-        1 => {
-            let (b, rest) = raw::byte(rest)?;
-            match b {
-                0 => (Value::Bool(false), rest),
-                1 => (Value::Bool(true), rest),
-                _ => return Err(postcard::Error::DeserializeBadBool),
-            }
-        }
-        2 => raw::byte(rest).map(|(v, r)| (Value::U8(v), r))?,
-        3 => raw::u16(rest).map(|(v, r)| (Value::U16(v), r))?,
-        4 => raw::u32(rest).map(|(v, r)| (Value::U32(v), r))?,
-        5 => raw::u64(rest).map(|(v, r)| (Value::U64(v), r))?,
-        6 => raw::byte(rest).map(|(v, r)| (Value::I8(v as i8), r))?,
-        7 => raw::u16(rest).map(|(v, r)| (Value::I16(raw::unzigzag(v.into()) as i16), r))?,
-        8 => raw::u32(rest).map(|(v, r)| (Value::I32(raw::unzigzag(v.into()) as i32), r))?,
-        9 => raw::u64(rest).map(|(v, r)| (Value::I64(raw::unzigzag(v)), r))?,
-        10 => raw::array::<4>(rest).map(|(v, r)| (Value::F32(f32::from_le_bytes(v)), r))?,
-        11 => raw::array::<8>(rest).map(|(v, r)| (Value::F64(f64::from_le_bytes(v)), r))?,
-        12 => {
-            let (s, rest) = raw::bytes(rest)?;
-            let s = core::str::from_utf8(s).map_err(|_| postcard::Error::DeserializeBadUtf8)?;
-            (Value::Str(s), rest)
-        }
-        13 => raw::bytes(rest).map(|(v, r)| (Value::Bytes(Bytes(v)), r))?,
-        14 => raw::u16(rest).map(|(v, r)| (Value::Enum(v), r))?,
-        15 => raw::u64(rest).map(|(v, r)| (Value::Bitmap(v), r))?,
+#[inline]
+fn take_value<'a>(bytes: Cursor<'_, 'a>, nested: Nested) -> Result<Value<'a>, Error> {
+    Ok(match raw::u32(bytes)? {
+        0 => Value::Null,
+        1 => match raw::byte(bytes)? {
+            0 => Value::Bool(false),
+            1 => Value::Bool(true),
+            _ => return Err(Error::DeserializeBadBool),
+        },
+        2 => Value::U8(raw::byte(bytes)?),
+        3 => Value::U16(raw::u16(bytes)?),
+        4 => Value::U32(raw::u32(bytes)?),
+        5 => Value::U64(raw::u64(bytes)?),
+        6 => Value::I8(raw::byte(bytes)? as i8),
+        7 => Value::I16(raw::unzigzag(raw::u16(bytes)?.into()) as i16),
+        8 => Value::I32(raw::unzigzag(raw::u32(bytes)?.into()) as i32),
+        9 => Value::I64(raw::unzigzag(raw::u64(bytes)?)),
+        10 => Value::F32(f32::from_le_bytes(raw::array(bytes)?)),
+        11 => Value::F64(f64::from_le_bytes(raw::array(bytes)?)),
+        12 => Value::Str(
+            core::str::from_utf8(raw::bytes(bytes)?).map_err(|_| Error::DeserializeBadUtf8)?,
+        ),
+        13 => Value::Bytes(Bytes(raw::bytes(bytes)?)),
+        14 => Value::Enum(raw::u16(bytes)?),
+        15 => Value::Bitmap(raw::u64(bytes)?),
         16 => {
-            let (inner, rest) = raw::bytes(rest)?;
-            let seq = match nested {
+            let inner = raw::bytes(bytes)?;
+            Value::List(match nested {
                 Nested::Check => Seq::checked(inner, check_values(inner, 1)?),
                 Nested::Checked => Seq::nested(inner),
-            };
-            (Value::List(seq), rest)
+            })
         }
         17 => {
-            let (inner, rest) = raw::bytes(rest)?;
-            let seq = match nested {
+            let inner = raw::bytes(bytes)?;
+            Value::Struct(match nested {
                 Nested::Check => Seq::checked(inner, check_fields(inner, 1)?),
                 Nested::Checked => Seq::nested(inner),
-            };
-            (Value::Struct(seq), rest)
+            })
         }
-        _ => return Err(postcard::Error::DeserializeBadEnum),
+        _ => return Err(Error::DeserializeBadEnum),
     })
 }
 
 /// Checks the nested content of a value at `depth`, whose own lists were
 /// captured unchecked.
-fn check_nested(value: &Value<'_>, depth: usize) -> Result<(), postcard::Error> {
+fn check_nested(value: &Value<'_>, depth: usize) -> Result<(), Error> {
     match value {
         Value::List(items) => check_values(items.encoded().unwrap_or(&[]), depth + 1).map(drop),
         Value::Struct(fields) => check_fields(fields.encoded().unwrap_or(&[]), depth + 1).map(drop),
@@ -224,100 +219,87 @@ fn check_nested(value: &Value<'_>, depth: usize) -> Result<(), postcard::Error> 
 }
 
 /// Checks a list of values at `depth`, returning how many there are.
-fn check_values(bytes: &[u8], depth: usize) -> Result<usize, postcard::Error> {
+fn check_values(bytes: &[u8], depth: usize) -> Result<usize, Error> {
     if depth > MAX_DEPTH {
-        return Err(postcard::Error::DeserializeBadEncoding);
+        return Err(Error::DeserializeBadEncoding);
     }
     let (mut rest, mut count) = (bytes, 0);
     while !rest.is_empty() {
         // Captured unchecked, then checked here with the depth in hand.
-        let (value, tail) = take_value(rest, Nested::Checked)?;
+        let value = take_value(&mut rest, Nested::Checked)?;
         check_nested(&value, depth)?;
-        rest = tail;
         count += 1;
     }
     Ok(count)
 }
 
 /// Checks a list of fields at `depth`, returning how many there are.
-fn check_fields(bytes: &[u8], depth: usize) -> Result<usize, postcard::Error> {
+fn check_fields(bytes: &[u8], depth: usize) -> Result<usize, Error> {
     if depth > MAX_DEPTH {
-        return Err(postcard::Error::DeserializeBadEncoding);
+        return Err(Error::DeserializeBadEncoding);
     }
     let (mut rest, mut count) = (bytes, 0);
     while !rest.is_empty() {
-        let (_, tail) = raw::u16(rest)?;
-        let (value, tail) = take_value(tail, Nested::Checked)?;
+        raw::u16(&mut rest)?;
+        let value = take_value(&mut rest, Nested::Checked)?;
         check_nested(&value, depth)?;
-        rest = tail;
         count += 1;
     }
     Ok(count)
 }
 
 impl<'a> Item<'a> for Value<'a> {
-    fn take(bytes: &'a [u8], nested: Nested) -> Taken<'a, Self> {
+    fn take(bytes: Cursor<'_, 'a>, nested: Nested) -> Result<Self, Error> {
         take_value(bytes, nested)
     }
 
-    fn validate(bytes: &'a [u8]) -> Result<usize, postcard::Error> {
+    fn validate(bytes: &'a [u8]) -> Result<usize, Error> {
         check_values(bytes, 1)
     }
 }
 
 impl<'a> Item<'a> for Field<'a> {
-    fn take(bytes: &'a [u8], nested: Nested) -> Taken<'a, Self> {
-        let (id, rest) = raw::u16(bytes)?;
-        let (value, rest) = take_value(rest, nested)?;
-        Ok((
-            Field {
-                id: FieldId(id),
-                value,
-            },
-            rest,
-        ))
+    fn take(bytes: Cursor<'_, 'a>, nested: Nested) -> Result<Self, Error> {
+        let id = FieldId(raw::u16(bytes)?);
+        Ok(Field {
+            id,
+            value: take_value(bytes, nested)?,
+        })
     }
 
-    fn validate(bytes: &'a [u8]) -> Result<usize, postcard::Error> {
+    fn validate(bytes: &'a [u8]) -> Result<usize, Error> {
         check_fields(bytes, 1)
     }
 }
 
 impl<'a> Item<'a> for AttributeValue<'a> {
-    fn take(bytes: &'a [u8], nested: Nested) -> Taken<'a, Self> {
-        let (id, rest) = raw::u16(bytes)?;
-        let (value, rest) = take_value(rest, nested)?;
-        Ok((
-            AttributeValue {
-                attribute: AttributeId(id),
-                value,
-            },
-            rest,
-        ))
+    fn take(bytes: Cursor<'_, 'a>, nested: Nested) -> Result<Self, Error> {
+        let attribute = AttributeId(raw::u16(bytes)?);
+        Ok(AttributeValue {
+            attribute,
+            value: take_value(bytes, nested)?,
+        })
     }
 }
 
 /// A record's fields in declaration order; its serde derive is the
 /// reference the differential tests compare this with.
 impl<'a> Item<'a> for Record<'a> {
-    fn take(bytes: &'a [u8], nested: Nested) -> Taken<'a, Self> {
-        let (endpoint, rest) = raw::u16(bytes)?;
-        let (capability, rest) = raw::u32(rest)?;
-        let (data_version, rest) = raw::u32(rest)?;
-        let (inner, rest) = raw::bytes(rest)?;
+    fn take(bytes: Cursor<'_, 'a>, nested: Nested) -> Result<Self, Error> {
+        let endpoint = EndpointId(raw::u16(bytes)?);
+        let capability = CapabilityId(raw::u32(bytes)?);
+        let data_version = raw::u32(bytes)?;
+        let inner = raw::bytes(bytes)?;
         let values = match nested {
             Nested::Check => Seq::checked(inner, AttributeValue::validate(inner)?),
             Nested::Checked => Seq::nested(inner),
         };
-        Ok((
-            Record {
-                endpoint: EndpointId(endpoint),
-                capability: CapabilityId(capability),
-                data_version,
-                values,
-            },
-            rest,
-        ))
+        Ok(Record {
+            endpoint,
+            capability,
+            data_version,
+            values,
+        })
     }
 }
 
@@ -385,5 +367,71 @@ mod tests {
         assert!(postcard::from_bytes::<Value<'_>>(&[17, 2, 1, 3]).is_err());
         // Unknown value tag.
         assert!(postcard::from_bytes::<Value<'_>>(&[18]).is_err());
+    }
+
+    /// The hand-written decoders accept exactly what the serde derives
+    /// accept, with the same results, on arbitrary bytes.
+    mod differential {
+        use super::*;
+        use proptest::prelude::*;
+        use std::vec::Vec;
+
+        fn tagged() -> impl Strategy<Value = Vec<u8>> {
+            // A plausible tag first, so most inputs reach a variant's body.
+            (0u8..20, proptest::collection::vec(any::<u8>(), 0..40)).prop_map(|(tag, mut rest)| {
+                rest.insert(0, tag);
+                rest
+            })
+        }
+
+        fn agree<'a, T: Item<'a> + PartialEq + core::fmt::Debug>(bytes: &'a [u8]) {
+            let reference = postcard::take_from_bytes::<T>(bytes).ok();
+            let mut rest = bytes;
+            let ours = T::take(&mut rest, Nested::Check).ok().map(|v| (v, rest));
+            assert_eq!(ours, reference, "{bytes:02x?}");
+            if let Some((value, tail)) = reference {
+                // The same bytes taken as already checked give the same value.
+                let mut rest = bytes;
+                assert_eq!(T::take(&mut rest, Nested::Checked).ok(), Some(value));
+                assert_eq!(rest, tail);
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn value(bytes in tagged()) {
+                agree::<Value<'_>>(&bytes);
+            }
+
+            #[test]
+            fn field_attribute_and_record(bytes in proptest::collection::vec(any::<u8>(), 0..48)) {
+                agree::<Field<'_>>(&bytes);
+                agree::<AttributeValue<'_>>(&bytes);
+                agree::<Record<'_>>(&bytes);
+            }
+        }
+
+        #[test]
+        fn varint_limits() {
+            // u16: three bytes at most, the last at most 0b11.
+            agree::<Value<'_>>(&[3, 0xFF, 0xFF, 0x03]);
+            agree::<Value<'_>>(&[3, 0xFF, 0xFF, 0x04]);
+            agree::<Value<'_>>(&[3, 0x80, 0x80, 0x80, 0x00]);
+            // Longer than needed but within the width: accepted.
+            agree::<Value<'_>>(&[3, 0x81, 0x00]);
+            // u64: ten bytes, the last at most 1.
+            let mut max = [0xFFu8; 11];
+            max[0] = 5;
+            max[10] = 1;
+            agree::<Value<'_>>(&max);
+            max[10] = 2;
+            agree::<Value<'_>>(&max);
+            // Signed, floats, strings cut short.
+            agree::<Value<'_>>(&[
+                9, 0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01,
+            ]);
+            agree::<Value<'_>>(&[11, 1, 2, 3]);
+            agree::<Value<'_>>(&[12, 5, b'a']);
+        }
     }
 }

@@ -274,15 +274,17 @@ impl<T: Serialize> Serialize for Measured<'_, T> {
 }
 
 /// The byte length of a list's elements, measured only when serialized (the
-/// crate's writer skips it unserialized).
+/// crate's writer skips it).
 struct MeasuredLength<'x, T>(&'x [T]);
 
 impl<T: Serialize> Serialize for MeasuredLength<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut total = 0usize;
         for item in self.0 {
-            total +=
-                postcard::experimental::serialized_size(item).map_err(serde::ser::Error::custom)?;
+            // The crate's writer, counting: one pass even over nested
+            // lists, and no second serializer linked into firmware.
+            total += super::write::encoded_len(item)
+                .ok_or_else(|| serde::ser::Error::custom("unserializable list element"))?;
         }
         serializer.serialize_u64(total as u64)
     }

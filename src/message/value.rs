@@ -165,7 +165,6 @@ impl defmt::Format for Value<'_> {
 /// serde's generic machinery: values are the hot path of every report.
 /// Nested lists and structs are checked per `nested`, bounded by
 /// [`MAX_DEPTH`] from a list at depth 1.
-#[inline]
 fn take_value<'a>(bytes: Cursor<'_, 'a>, nested: Nested) -> Result<Value<'a>, Error> {
     Ok(match raw::u32(bytes)? {
         0 => Value::Null,

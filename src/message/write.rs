@@ -22,8 +22,14 @@ use serde::ser::{self, Serialize};
 
 /// The `newtype_struct` name by which [`Seq`](super::Seq) announces a list
 /// in the slice form: its content is a tuple of the measured byte length and
-/// the elements, and a [`Writer`] skips the measured length.
-pub(crate) const SEQ_MARKER: &str = "\0applink::Seq\0";
+/// the elements, and a [`Writer`] skips the measured length. A static, so
+/// that the writer recognises it by address (one comparison, no `memcmp`).
+pub(crate) static SEQ_MARKER: &str = "\0applink::Seq\0";
+
+/// Whether `name` is [`SEQ_MARKER`] itself.
+fn is_seq_marker(name: &'static str) -> bool {
+    core::ptr::eq(name.as_ptr(), SEQ_MARKER.as_ptr()) && name.len() == SEQ_MARKER.len()
+}
 
 /// Why serializing failed: a `Serialize` impl reported an error (the
 /// message types never do), or a list or map of unknown length.
@@ -103,13 +109,27 @@ impl Writer<'_> {
     }
 
     #[inline]
-    fn varint(&mut self, v: u128) {
+    fn varint(&mut self, v: u64) {
         if v < 0x80 {
             return self.byte(v as u8);
         }
-        let mut tmp = [0u8; 19];
-        let n = encode_varint(v, &mut tmp);
+        let mut tmp = [0u8; 10];
+        let n = encode_u64(v, &mut tmp);
         self.put(&tmp[..n]);
+    }
+
+    /// A 128-bit varint (no message has one; apart, so that the common path
+    /// has no 128-bit arithmetic).
+    fn varint128(&mut self, mut v: u128) {
+        let mut tmp = [0u8; 19];
+        let mut n = 0;
+        while v >= 0x80 {
+            tmp[n] = (v as u8) | 0x80;
+            v >>= 7;
+            n += 1;
+        }
+        tmp[n] = v as u8;
+        self.put(&tmp[..=n]);
     }
 
     /// Writes a list whose content `body` serializes: a one-byte length
@@ -122,8 +142,8 @@ impl Writer<'_> {
         body.serialize(&mut *self)?;
         self.skip_length = false;
         let len = self.pos - start - 1;
-        let mut tmp = [0u8; 19];
-        let n = encode_varint(len as u128, &mut tmp);
+        let mut tmp = [0u8; 10];
+        let n = encode_u64(len as u64, &mut tmp);
         if n > 1 {
             let end = self.pos + n - 1;
             if !self.full && end <= self.buf.len() {
@@ -149,7 +169,7 @@ impl fmt::Write for Writer<'_> {
 }
 
 /// Writes `v` as a varint into `out`, returning its length.
-fn encode_varint(mut v: u128, out: &mut [u8; 19]) -> usize {
+fn encode_u64(mut v: u64, out: &mut [u8; 10]) -> usize {
     let mut i = 0;
     while v >= 0x80 {
         out[i] = (v as u8) | 0x80;
@@ -160,8 +180,8 @@ fn encode_varint(mut v: u128, out: &mut [u8; 19]) -> usize {
     i + 1
 }
 
-fn zigzag(v: i128) -> u128 {
-    ((v << 1) ^ (v >> 127)) as u128
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
 }
 
 impl<'w, 'b> ser::Serializer for &'w mut Writer<'b> {
@@ -206,7 +226,7 @@ impl<'w, 'b> ser::Serializer for &'w mut Writer<'b> {
     }
     #[inline]
     fn serialize_i128(self, v: i128) -> Result {
-        self.varint(zigzag(v));
+        self.varint128(((v << 1) ^ (v >> 127)) as u128);
         Ok(())
     }
     #[inline]
@@ -231,7 +251,7 @@ impl<'w, 'b> ser::Serializer for &'w mut Writer<'b> {
     }
     #[inline]
     fn serialize_u128(self, v: u128) -> Result {
-        self.varint(v);
+        self.varint128(v);
         Ok(())
     }
     #[inline]
@@ -253,7 +273,7 @@ impl<'w, 'b> ser::Serializer for &'w mut Writer<'b> {
     }
     #[inline]
     fn serialize_bytes(self, v: &[u8]) -> Result {
-        self.varint(v.len() as u128);
+        self.varint(v.len() as u64);
         self.put(v);
         Ok(())
     }
@@ -284,7 +304,7 @@ impl<'w, 'b> ser::Serializer for &'w mut Writer<'b> {
         name: &'static str,
         value: &T,
     ) -> Result {
-        if name == SEQ_MARKER {
+        if is_seq_marker(name) {
             self.prefixed(value)
         } else {
             value.serialize(self)
@@ -302,7 +322,7 @@ impl<'w, 'b> ser::Serializer for &'w mut Writer<'b> {
         value.serialize(self)
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'w, 'b>> {
-        self.varint(len.ok_or(WriteError)? as u128);
+        self.varint(len.ok_or(WriteError)? as u64);
         Ok(Compound::new(self))
     }
     #[inline]
@@ -323,7 +343,7 @@ impl<'w, 'b> ser::Serializer for &'w mut Writer<'b> {
         Ok(Compound::new(self))
     }
     fn serialize_map(self, len: Option<usize>) -> Result<Compound<'w, 'b>> {
-        self.varint(len.ok_or(WriteError)? as u128);
+        self.varint(len.ok_or(WriteError)? as u64);
         Ok(Compound::new(self))
     }
     #[inline]
@@ -351,7 +371,7 @@ impl<'w, 'b> ser::Serializer for &'w mut Writer<'b> {
         }
         let mut count = Count(0);
         write!(count, "{value}").map_err(|_| WriteError)?;
-        self.varint(count.0 as u128);
+        self.varint(count.0 as u64);
         write!(self, "{value}").map_err(|_| WriteError)
     }
 }

@@ -221,7 +221,7 @@ impl<'w, 'b> ser::Serializer for &'w mut Writer<'b> {
     }
     #[inline]
     fn serialize_i64(self, v: i64) -> Result {
-        self.varint(zigzag(v.into()));
+        self.varint(zigzag(v));
         Ok(())
     }
     #[inline]
@@ -246,7 +246,7 @@ impl<'w, 'b> ser::Serializer for &'w mut Writer<'b> {
     }
     #[inline]
     fn serialize_u64(self, v: u64) -> Result {
-        self.varint(v.into());
+        self.varint(v);
         Ok(())
     }
     #[inline]
@@ -322,8 +322,7 @@ impl<'w, 'b> ser::Serializer for &'w mut Writer<'b> {
         value.serialize(self)
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'w, 'b>> {
-        self.varint(len.ok_or(WriteError)? as u64);
-        Ok(Compound::new(self))
+        self.counted(len)
     }
     #[inline]
     fn serialize_tuple(self, _len: usize) -> Result<Compound<'w, 'b>> {
@@ -339,12 +338,10 @@ impl<'w, 'b> ser::Serializer for &'w mut Writer<'b> {
         _variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'w, 'b>> {
-        self.varint(index.into());
-        Ok(Compound::new(self))
+        self.variant(index)
     }
     fn serialize_map(self, len: Option<usize>) -> Result<Compound<'w, 'b>> {
-        self.varint(len.ok_or(WriteError)? as u64);
-        Ok(Compound::new(self))
+        self.counted(len)
     }
     #[inline]
     fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'w, 'b>> {
@@ -357,8 +354,7 @@ impl<'w, 'b> ser::Serializer for &'w mut Writer<'b> {
         _variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'w, 'b>> {
-        self.varint(index.into());
-        Ok(Compound::new(self))
+        self.variant(index)
     }
     fn collect_str<T: fmt::Display + ?Sized>(self, value: &T) -> Result {
         use fmt::Write;
@@ -373,6 +369,20 @@ impl<'w, 'b> ser::Serializer for &'w mut Writer<'b> {
         write!(count, "{value}").map_err(|_| WriteError)?;
         self.varint(count.0 as u64);
         write!(self, "{value}").map_err(|_| WriteError)
+    }
+}
+
+impl<'b> Writer<'b> {
+    /// A sequence or map: its element count, then the elements.
+    fn counted(&mut self, len: Option<usize>) -> Result<Compound<'_, 'b>> {
+        self.varint(len.ok_or(WriteError)? as u64);
+        Ok(Compound::new(self))
+    }
+
+    /// A tuple or struct variant: its index, then the fields.
+    fn variant(&mut self, index: u32) -> Result<Compound<'_, 'b>> {
+        self.varint(index.into());
+        Ok(Compound::new(self))
     }
 }
 
@@ -423,6 +433,28 @@ compound!(
     SerializeTupleVariant::serialize_field
 );
 
+macro_rules! keyed {
+    ($($trait:ident),*) => {$(
+        impl ser::$trait for Compound<'_, '_> {
+            type Ok = ();
+            type Error = WriteError;
+            #[inline]
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                _key: &'static str,
+                value: &T,
+            ) -> Result {
+                self.element(value)
+            }
+            fn end(self) -> Result {
+                Ok(())
+            }
+        }
+    )*};
+}
+
+keyed!(SerializeStruct, SerializeStructVariant);
+
 impl ser::SerializeMap for Compound<'_, '_> {
     type Ok = ();
     type Error = WriteError;
@@ -430,29 +462,6 @@ impl ser::SerializeMap for Compound<'_, '_> {
         self.element(key)
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        Ok(())
-    }
-}
-
-impl ser::SerializeStruct for Compound<'_, '_> {
-    type Ok = ();
-    type Error = WriteError;
-    #[inline]
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _key: &'static str, value: &T) -> Result {
-        self.element(value)
-    }
-    fn end(self) -> Result {
-        Ok(())
-    }
-}
-
-impl ser::SerializeStructVariant for Compound<'_, '_> {
-    type Ok = ();
-    type Error = WriteError;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, _key: &'static str, value: &T) -> Result {
         self.element(value)
     }
     fn end(self) -> Result {

@@ -19,7 +19,7 @@ mod session;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{FORMATS, MESSAGES, sizes};
+use common::{FORMATS, HEADER, MESSAGES, matter, sizes};
 
 /// The median of one benchmark in nanoseconds, if it was run.
 fn median(dir: &Path, group: &str, function: &str) -> Option<f64> {
@@ -52,7 +52,10 @@ fn main() {
         });
 
     println!("## Codec: median time (ratio to applink, same run) and encoded size\n");
-    println!("`applink` is a whole plaintext frame (10-byte header, payload, CRC-32C);");
+    println!(
+        "`applink` is a whole plaintext frame ({}-byte header, payload, CRC-32C);",
+        HEADER.buffer_len()
+    );
     println!("`applink-payload` the same message without the frame; `postcard` bare postcard");
     println!("of plain serde types with `Vec`s; `memcpy` copies the applink frame.\n");
     print!("| message | op |");
@@ -118,9 +121,27 @@ fn main() {
         }
     }
 
-    let [frame, _, _, proto, ..] = sizes("report");
+    let [frame, payload, _, proto, ..] = sizes("report");
     println!(
         "\nAttribute report: whole plaintext frame {frame} bytes vs protobuf payload alone {proto} bytes."
+    );
+    let tlv = common::matter_report_tlv();
+    let secured = common::secured_report_len();
+    let secured_header = secured - payload - applink::wire::frame::TAG_LEN;
+    println!("\n## The attribute report secured: applink against Matter\n");
+    println!("| | header(s) | payload | tag / MIC | total |");
+    println!("|---|---|---|---|---|");
+    println!(
+        "| applink secured frame | {secured_header} | {payload} (postcard) | {} | {secured} |",
+        applink::wire::frame::TAG_LEN
+    );
+    println!(
+        "| Matter secured message | {} + {} | {} (TLV ReportDataMessage) | {} | {} |",
+        matter::MESSAGE_HEADER,
+        matter::PROTOCOL_HEADER,
+        tlv.len(),
+        matter::MIC,
+        matter::secured_len(&tlv)
     );
     missing += session_tables(&dir);
     if missing > 0 {

@@ -8,6 +8,8 @@
 
 #![allow(dead_code)]
 
+pub mod matter;
+
 use core::hint::black_box;
 
 use applink::message::{
@@ -481,6 +483,34 @@ pub fn sizes(name: &str) -> [usize; 7] {
         ),
     };
     [frame, payload, pc, pb, cb, js, frame]
+}
+
+/// The attribute report as a secured applink frame: the secured header of
+/// this build (its length from the crate), the payload, the AEAD tag.
+pub fn secured_report_len() -> usize {
+    let mut buf = [0u8; 1024];
+    let payload = applink_payload(&report(), &mut buf);
+    applink::wire::Header::secured(1, 1000, 0x0102).buffer_len()
+        + payload
+        + applink::wire::frame::TAG_LEN
+}
+
+/// The same report's content as Matter TLV (see `matter.rs`).
+pub fn matter_report_tlv() -> Vec<u8> {
+    use matter::Data;
+    matter::report_tlv(
+        1,
+        1,
+        6,
+        42,
+        &[
+            (0, Data::Bool(true)),
+            (1, Data::U8(200)),
+            (2, Data::U16(4000)),
+            (3, Data::F32(21.5)),
+            (4, Data::Str(NAME)),
+        ],
+    )
 }
 
 /// The standard messages, in table order.

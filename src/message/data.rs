@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::handshake::DescriptorHash;
 use super::ids::{AttributeId, CapabilityId, CommandId, EndpointId, EventId};
-use super::seq::{Bytes, Item, Seq};
+use super::seq::{Bytes, Seq};
 use super::status::Status;
 use super::value::{Field, Value};
 
@@ -69,7 +69,8 @@ impl<'a> AttributeValue<'a> {
     }
 }
 
-impl<'a> Item<'a> for AttributeValue<'a> {}
+// `AttributeValue` and `Record` decode by hand as list elements: see
+// `value.rs`.
 
 /// Attribute values of one capability instance, at one data version.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -85,8 +86,6 @@ pub struct Record<'a> {
     #[serde(borrow)]
     pub values: Seq<'a, AttributeValue<'a>>,
 }
-
-impl<'a> Item<'a> for Record<'a> {}
 
 /// Reads attributes. `capability: None` reads every capability of the
 /// endpoint; an empty `attributes` reads every attribute of the capability.

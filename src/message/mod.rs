@@ -45,6 +45,7 @@ mod ids;
 mod seq;
 mod status;
 pub mod value;
+mod write;
 
 pub use admin::{AdminRequest, PairingAdded, PairingEntry, PairingList};
 pub use data::{
@@ -58,7 +59,7 @@ pub use handshake::{
     PairFinish, PairRequest, Purpose, ResumeReply, ResumeRequest,
 };
 pub use ids::{AttributeId, CapabilityId, CommandId, EndpointId, EventId, FieldId, VendorId};
-pub use seq::{Bytes, Fixed, Item, Seq, SeqIter};
+pub use seq::{Bytes, Fixed, Item, Nested, Seq, SeqIter};
 pub use status::Status;
 pub use value::{Field, Value};
 
@@ -256,13 +257,16 @@ impl<'a> Message<'a> {
 
     /// Encodes into the start of `buf`, returning the bytes written.
     pub fn to_slice<'b>(&self, buf: &'b mut [u8]) -> Result<&'b mut [u8], MessageError> {
-        postcard::to_slice(self, buf).map_err(|_| MessageError::BufferTooSmall)
+        match write::to_slice(self, buf) {
+            Ok(n) => buf.get_mut(..n).ok_or(MessageError::BufferTooSmall),
+            Err(_) => Err(MessageError::BufferTooSmall),
+        }
     }
 
     /// The exact number of bytes [`Message::to_slice`] writes.
     pub fn encoded_len(&self) -> usize {
         // Serializing into a size counter has no failure mode for these types.
-        postcard::experimental::serialized_size(self).unwrap_or(0)
+        write::encoded_len(self).unwrap_or(0)
     }
 
     /// The message type: its index in [`Message`].

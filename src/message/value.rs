@@ -22,8 +22,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::ids::FieldId;
-use super::seq::{Bytes, Item, Seq};
+use super::data::{AttributeValue, Record};
+use super::ids::{AttributeId, CapabilityId, EndpointId, FieldId};
+use postcard::Error;
+
+use super::seq::raw::{self, Cursor};
+use super::seq::{Bytes, Item, Nested, Seq};
 
 /// How deeply lists and structs may nest inside one value.
 pub const MAX_DEPTH: usize = 4;
@@ -156,78 +160,145 @@ impl defmt::Format for Value<'_> {
     }
 }
 
-/// [`Value`] with nested lists and structs left as unchecked bytes: the
-/// shallow form the depth-bounded checker walks. Its variant order must match
-/// [`Value`]'s.
-#[derive(Deserialize)]
-enum Shallow<'a> {
-    Null,
-    Bool(#[allow(dead_code)] bool),
-    U8(#[allow(dead_code)] u8),
-    U16(#[allow(dead_code)] u16),
-    U32(#[allow(dead_code)] u32),
-    U64(#[allow(dead_code)] u64),
-    I8(#[allow(dead_code)] i8),
-    I16(#[allow(dead_code)] i16),
-    I32(#[allow(dead_code)] i32),
-    I64(#[allow(dead_code)] i64),
-    F32(#[allow(dead_code)] f32),
-    F64(#[allow(dead_code)] f64),
-    Str(#[allow(dead_code)] &'a str),
-    Bytes(#[allow(dead_code)] &'a [u8]),
-    Enum(#[allow(dead_code)] u16),
-    Bitmap(#[allow(dead_code)] u64),
-    List(&'a [u8]),
-    Struct(&'a [u8]),
+/// Decodes the value at the start of `bytes` by hand, exactly as its serde
+/// derive does (the differential tests hold the two together), but without
+/// serde's generic machinery: values are the hot path of every report.
+/// Nested lists and structs are checked per `nested`, bounded by
+/// [`MAX_DEPTH`] from a list at depth 1.
+fn take_value<'a>(bytes: Cursor<'_, 'a>, nested: Nested) -> Result<Value<'a>, Error> {
+    Ok(match raw::u32(bytes)? {
+        0 => Value::Null,
+        1 => match raw::byte(bytes)? {
+            0 => Value::Bool(false),
+            1 => Value::Bool(true),
+            _ => return Err(Error::DeserializeBadBool),
+        },
+        2 => Value::U8(raw::byte(bytes)?),
+        3 => Value::U16(raw::u16(bytes)?),
+        4 => Value::U32(raw::u32(bytes)?),
+        5 => Value::U64(raw::u64(bytes)?),
+        6 => Value::I8(raw::byte(bytes)? as i8),
+        7 => Value::I16(raw::unzigzag(raw::u16(bytes)?.into()) as i16),
+        8 => Value::I32(raw::unzigzag(raw::u32(bytes)?.into()) as i32),
+        9 => Value::I64(raw::unzigzag(raw::u64(bytes)?)),
+        10 => Value::F32(f32::from_le_bytes(raw::array(bytes)?)),
+        11 => Value::F64(f64::from_le_bytes(raw::array(bytes)?)),
+        12 => Value::Str(
+            core::str::from_utf8(raw::bytes(bytes)?).map_err(|_| Error::DeserializeBadUtf8)?,
+        ),
+        13 => Value::Bytes(Bytes(raw::bytes(bytes)?)),
+        14 => Value::Enum(raw::u16(bytes)?),
+        15 => Value::Bitmap(raw::u64(bytes)?),
+        16 => {
+            let inner = raw::bytes(bytes)?;
+            Value::List(match nested {
+                Nested::Check => Seq::checked(inner, check_values(inner, 1)?),
+                Nested::Checked => Seq::nested(inner),
+            })
+        }
+        17 => {
+            let inner = raw::bytes(bytes)?;
+            Value::Struct(match nested {
+                Nested::Check => Seq::checked(inner, check_fields(inner, 1)?),
+                Nested::Checked => Seq::nested(inner),
+            })
+        }
+        _ => return Err(Error::DeserializeBadEnum),
+    })
 }
 
-/// Checks one shallow value's nested content at `depth`.
-fn check_nested(value: Shallow<'_>, depth: usize) -> Result<(), postcard::Error> {
+/// Checks the nested content of a value at `depth`, whose own lists were
+/// captured unchecked.
+fn check_nested(value: &Value<'_>, depth: usize) -> Result<(), Error> {
     match value {
-        Shallow::List(bytes) => check_values(bytes, depth + 1).map(drop),
-        Shallow::Struct(bytes) => check_fields(bytes, depth + 1).map(drop),
+        Value::List(items) => check_values(items.encoded().unwrap_or(&[]), depth + 1).map(drop),
+        Value::Struct(fields) => check_fields(fields.encoded().unwrap_or(&[]), depth + 1).map(drop),
         _ => Ok(()),
     }
 }
 
-fn check_values(bytes: &[u8], depth: usize) -> Result<usize, postcard::Error> {
+/// Checks a list of values at `depth`, returning how many there are.
+fn check_values(bytes: &[u8], depth: usize) -> Result<usize, Error> {
     if depth > MAX_DEPTH {
-        return Err(postcard::Error::DeserializeBadEncoding);
+        return Err(Error::DeserializeBadEncoding);
     }
     let (mut rest, mut count) = (bytes, 0);
     while !rest.is_empty() {
-        let (value, tail) = postcard::take_from_bytes::<Shallow<'_>>(rest)?;
-        check_nested(value, depth)?;
-        rest = tail;
+        // Captured unchecked, then checked here with the depth in hand.
+        let value = take_value(&mut rest, Nested::Checked)?;
+        check_nested(&value, depth)?;
         count += 1;
     }
     Ok(count)
 }
 
-fn check_fields(bytes: &[u8], depth: usize) -> Result<usize, postcard::Error> {
+/// Checks a list of fields at `depth`, returning how many there are.
+fn check_fields(bytes: &[u8], depth: usize) -> Result<usize, Error> {
     if depth > MAX_DEPTH {
-        return Err(postcard::Error::DeserializeBadEncoding);
+        return Err(Error::DeserializeBadEncoding);
     }
     let (mut rest, mut count) = (bytes, 0);
     while !rest.is_empty() {
-        let (_, tail) = postcard::take_from_bytes::<FieldId>(rest)?;
-        let (value, tail) = postcard::take_from_bytes::<Shallow<'_>>(tail)?;
-        check_nested(value, depth)?;
-        rest = tail;
+        raw::u16(&mut rest)?;
+        let value = take_value(&mut rest, Nested::Checked)?;
+        check_nested(&value, depth)?;
         count += 1;
     }
     Ok(count)
 }
 
 impl<'a> Item<'a> for Value<'a> {
-    fn validate(bytes: &'a [u8]) -> Result<usize, postcard::Error> {
+    fn take(bytes: Cursor<'_, 'a>, nested: Nested) -> Result<Self, Error> {
+        take_value(bytes, nested)
+    }
+
+    fn validate(bytes: &'a [u8]) -> Result<usize, Error> {
         check_values(bytes, 1)
     }
 }
 
 impl<'a> Item<'a> for Field<'a> {
-    fn validate(bytes: &'a [u8]) -> Result<usize, postcard::Error> {
+    fn take(bytes: Cursor<'_, 'a>, nested: Nested) -> Result<Self, Error> {
+        let id = FieldId(raw::u16(bytes)?);
+        Ok(Field {
+            id,
+            value: take_value(bytes, nested)?,
+        })
+    }
+
+    fn validate(bytes: &'a [u8]) -> Result<usize, Error> {
         check_fields(bytes, 1)
+    }
+}
+
+impl<'a> Item<'a> for AttributeValue<'a> {
+    fn take(bytes: Cursor<'_, 'a>, nested: Nested) -> Result<Self, Error> {
+        let attribute = AttributeId(raw::u16(bytes)?);
+        Ok(AttributeValue {
+            attribute,
+            value: take_value(bytes, nested)?,
+        })
+    }
+}
+
+/// A record's fields in declaration order; its serde derive is the
+/// reference the differential tests compare this with.
+impl<'a> Item<'a> for Record<'a> {
+    fn take(bytes: Cursor<'_, 'a>, nested: Nested) -> Result<Self, Error> {
+        let endpoint = EndpointId(raw::u16(bytes)?);
+        let capability = CapabilityId(raw::u32(bytes)?);
+        let data_version = raw::u32(bytes)?;
+        let inner = raw::bytes(bytes)?;
+        let values = match nested {
+            Nested::Check => Seq::checked(inner, AttributeValue::validate(inner)?),
+            Nested::Checked => Seq::nested(inner),
+        };
+        Ok(Record {
+            endpoint,
+            capability,
+            data_version,
+            values,
+        })
     }
 }
 
@@ -295,5 +366,71 @@ mod tests {
         assert!(postcard::from_bytes::<Value<'_>>(&[17, 2, 1, 3]).is_err());
         // Unknown value tag.
         assert!(postcard::from_bytes::<Value<'_>>(&[18]).is_err());
+    }
+
+    /// The hand-written decoders accept exactly what the serde derives
+    /// accept, with the same results, on arbitrary bytes.
+    mod differential {
+        use super::*;
+        use proptest::prelude::*;
+        use std::vec::Vec;
+
+        fn tagged() -> impl Strategy<Value = Vec<u8>> {
+            // A plausible tag first, so most inputs reach a variant's body.
+            (0u8..20, proptest::collection::vec(any::<u8>(), 0..40)).prop_map(|(tag, mut rest)| {
+                rest.insert(0, tag);
+                rest
+            })
+        }
+
+        fn agree<'a, T: Item<'a> + PartialEq + core::fmt::Debug>(bytes: &'a [u8]) {
+            let reference = postcard::take_from_bytes::<T>(bytes).ok();
+            let mut rest = bytes;
+            let ours = T::take(&mut rest, Nested::Check).ok().map(|v| (v, rest));
+            assert_eq!(ours, reference, "{bytes:02x?}");
+            if let Some((value, tail)) = reference {
+                // The same bytes taken as already checked give the same value.
+                let mut rest = bytes;
+                assert_eq!(T::take(&mut rest, Nested::Checked).ok(), Some(value));
+                assert_eq!(rest, tail);
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn value(bytes in tagged()) {
+                agree::<Value<'_>>(&bytes);
+            }
+
+            #[test]
+            fn field_attribute_and_record(bytes in proptest::collection::vec(any::<u8>(), 0..48)) {
+                agree::<Field<'_>>(&bytes);
+                agree::<AttributeValue<'_>>(&bytes);
+                agree::<Record<'_>>(&bytes);
+            }
+        }
+
+        #[test]
+        fn varint_limits() {
+            // u16: three bytes at most, the last at most 0b11.
+            agree::<Value<'_>>(&[3, 0xFF, 0xFF, 0x03]);
+            agree::<Value<'_>>(&[3, 0xFF, 0xFF, 0x04]);
+            agree::<Value<'_>>(&[3, 0x80, 0x80, 0x80, 0x00]);
+            // Longer than needed but within the width: accepted.
+            agree::<Value<'_>>(&[3, 0x81, 0x00]);
+            // u64: ten bytes, the last at most 1.
+            let mut max = [0xFFu8; 11];
+            max[0] = 5;
+            max[10] = 1;
+            agree::<Value<'_>>(&max);
+            max[10] = 2;
+            agree::<Value<'_>>(&max);
+            // Signed, floats, strings cut short.
+            agree::<Value<'_>>(&[
+                9, 0xFE, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01,
+            ]);
+            agree::<Value<'_>>(&[11, 1, 2, 3]);
+            agree::<Value<'_>>(&[12, 5, b'a']);
+        }
     }
 }

@@ -38,7 +38,7 @@ impl CodecError {
 /// use applink::wire::Header;
 ///
 /// let mut buf = [0u8; 32];
-/// let n = applink::to_slice(&Header::plaintext(0, 2), &Message::Ping(Ping { nonce: 42 }), &mut buf).unwrap();
+/// let n = applink::to_slice(&Header::plaintext(2), &Message::Ping(Ping { nonce: 42 }), &mut buf).unwrap();
 /// assert_eq!(
 ///     &buf[..n],
 ///     &[0x02, 0x00, 0x02, 0x00,  // header: version 2, no flags, exchange 2

@@ -517,7 +517,7 @@ impl Discovery {
                 | Features::EVENTS,
             purpose: Purpose::Query,
         });
-        let header = Header::plaintext(0, exchange).with_flags(Flags::INITIATOR);
+        let header = Header::plaintext(exchange).with_flags(Flags::INITIATOR);
         let mut frame = [0u8; 64];
         let n = crate::to_slice(&header, &hello, &mut frame)
             .map_err(|e| io::Error::other(e.to_string()))?;

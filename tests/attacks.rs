@@ -317,7 +317,7 @@ fn a_forged_hello_accept_is_caught_as_a_changed_negotiation() {
         };
         let mut out = [0u8; 128];
         let n = applink::to_slice(
-            &Header::plaintext(0, h.exchange),
+            &Header::plaintext(h.exchange),
             &Message::HelloReply(HelloReply::Accept(lie)),
             &mut out,
         )
@@ -440,7 +440,7 @@ fn a_forged_refusal_of_the_hello_does_not_end_a_pairing_by_the_typed_code() {
         applink::message::HelloReject::PairingWindowClosed,
     ));
     let mut out = [0u8; 64];
-    let n = applink::to_slice(&Header::plaintext(0, h.exchange), &reject, &mut out).unwrap();
+    let n = applink::to_slice(&Header::plaintext(h.exchange), &reject, &mut out).unwrap();
     net.phone(alice)
         .handle_datagram(APPLIANCE, &mut out[..n].to_vec(), now);
     net.air.push_front((from, to, hello));

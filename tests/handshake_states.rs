@@ -20,7 +20,7 @@ use cases::{DEVICE_ID, Log, PHONE_SESSION, PHONE_STATIC, SETUP_CODE, appliance, 
 fn on_exchange(frame: &[u8], exchange: u16) -> Vec<u8> {
     let (_, m) = applink::from_bytes(frame).unwrap();
     let mut buf = [0u8; 512];
-    let n = applink::to_slice(&Header::plaintext(0, exchange), &m, &mut buf).unwrap();
+    let n = applink::to_slice(&Header::plaintext(exchange), &m, &mut buf).unwrap();
     buf[..n].to_vec()
 }
 

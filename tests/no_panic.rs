@@ -148,7 +148,7 @@ fn feed_all<const N: usize>(deframer: &mut Deframer<N>, mut input: &[u8], out: &
 fn valid_frame(nonce: u32) -> Vec<u8> {
     let mut buf = vec![0u8; 64];
     let n = applink::to_slice(
-        &Header::plaintext(0, 7),
+        &Header::plaintext(7),
         &Message::Ping(Ping { nonce }),
         &mut buf,
     )
@@ -386,10 +386,7 @@ fn sample_frames() -> Vec<Vec<u8>> {
         }),
         Message::Ack,
     ];
-    let headers = [
-        Header::plaintext(0, 2),
-        Header::plaintext(0, 0xFFFF).with_ack(77),
-    ];
+    let headers = [Header::plaintext(2), Header::plaintext(0xFFFF).with_ack(77)];
     let mut out = Vec::new();
     for h in &headers {
         for m in &messages {

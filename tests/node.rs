@@ -237,7 +237,7 @@ fn a_plaintext_request_from_an_unpaired_peer_gets_needs_pairing() {
     let mut w = World::new(devices, 6, Faults::NONE);
     let read = Message::Read(OnOff::new(LAMP).read_on());
     let mut buf = [0u8; 64];
-    let n = applink::to_slice(&applink::wire::Header::plaintext(0, 9), &read, &mut buf).unwrap();
+    let n = applink::to_slice(&applink::wire::Header::plaintext(9), &read, &mut buf).unwrap();
     let answers = w.appliance_answers(&mut buf[..n]);
     assert_eq!(answers.len(), 1);
     let (_, m) = applink::from_bytes(&answers[0]).unwrap();
@@ -257,7 +257,7 @@ fn plaintext_r_a_k_are_ignored_not_rejected() {
     use applink::wire::{Flags, Header};
     let devices = lamp_devices();
     let mut w = World::new(devices, 7, Faults::NONE);
-    let odd = Header::plaintext(0, 9)
+    let odd = Header::plaintext(9)
         .with_flags(Flags::ACK_REQUESTED | Flags::INITIATOR | Flags::KEY_PHASE)
         .with_ack(0xFFFF_FFFF);
     let mut buf = [0u8; 64];
@@ -270,7 +270,7 @@ fn plaintext_r_a_k_are_ignored_not_rejected() {
     assert_eq!(m, Message::Pong(Pong { nonce: 5 }));
     assert_eq!(
         h,
-        Header::plaintext(0, 9),
+        Header::plaintext(9),
         "answered on the exchange, no flags"
     );
 }
@@ -371,7 +371,7 @@ fn a_flood_of_bad_frames_leaves_the_good_phone_served() {
                 let mut p = vec![2u8];
                 p.extend(payload);
                 let n = applink::wire::frame::encode_plain(
-                    &applink::wire::Header::plaintext(0, k as u16),
+                    &applink::wire::Header::plaintext(k as u16),
                     &p,
                     &mut b,
                 )
@@ -457,12 +457,9 @@ fn a_phone_fed_garbage_keeps_its_session() {
                 let forged = Message::Status(applink::message::StatusReport {
                     status: Status::WRONG_SETUP_CODE,
                 });
-                let n = applink::to_slice(
-                    &applink::wire::Header::plaintext(0, k as u16),
-                    &forged,
-                    &mut b,
-                )
-                .unwrap();
+                let n =
+                    applink::to_slice(&applink::wire::Header::plaintext(k as u16), &forged, &mut b)
+                        .unwrap();
                 b[..n].to_vec()
             }
         };

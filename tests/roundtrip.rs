@@ -247,8 +247,8 @@ proptest! {
         // Two messages segmented under different tags and interleaved
         // segment by segment both come out whole.
         let bump = Bump::new();
-        let fa = frame(&Header::plaintext(0, 1), &a.build(&bump));
-        let fb = frame(&Header::plaintext(0, 2), &b.build(&bump));
+        let fa = frame(&Header::plaintext(1), &a.build(&bump));
+        let fb = frame(&Header::plaintext(2), &b.build(&bump));
         let segs = |bytes: &[u8], tag| {
             let mut s = Segmenter::new(bytes, tag, mtu).unwrap();
             let mut out = vec![0u8; mtu];

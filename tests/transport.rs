@@ -105,7 +105,7 @@ fn frames(count: u32) -> Vec<Vec<u8>> {
             // 6 bytes more than the payload rule gives, so frames are 14 + i * 37 % 300 bytes.
             let payload: Vec<u8> = (0..i * 37 % 300 + 6).map(|j| (j * i) as u8).collect();
             let mut buf = vec![0u8; payload.len() + 32];
-            let n = encode_plain(&Header::plaintext(0, i as u16 + 1), &payload, &mut buf).unwrap();
+            let n = encode_plain(&Header::plaintext(i as u16 + 1), &payload, &mut buf).unwrap();
             buf.truncate(n);
             buf
         })

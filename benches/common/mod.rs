@@ -20,7 +20,7 @@ use applink::wire::Header;
 use serde::{Deserialize, Serialize};
 
 /// The frame header every benchmarked frame carries: plaintext, no ack.
-pub const HEADER: Header = Header::plaintext(1000, 0x0102);
+pub const HEADER: Header = Header::plaintext(0x0102);
 
 /// A short string attribute.
 pub const NAME: &str = "Kitchen";

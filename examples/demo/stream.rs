@@ -55,7 +55,7 @@ pub fn run() {
     let conversation: [(&str, Header, Message<'_>); 7] = [
         (
             "phone",
-            Header::plaintext(0, 1).with_flags(phone),
+            Header::plaintext(1).with_flags(phone),
             Message::Hello(Hello {
                 min_version: 1,
                 max_version: 1,
@@ -66,7 +66,7 @@ pub fn run() {
         ),
         (
             "lamp",
-            Header::plaintext(0, 1),
+            Header::plaintext(1),
             Message::HelloReply(HelloReply::Accept(HelloAccept {
                 version: 1,
                 max_frame: 512,
@@ -77,7 +77,7 @@ pub fn run() {
         ),
         (
             "phone",
-            Header::plaintext(0, 2).with_flags(phone),
+            Header::plaintext(2).with_flags(phone),
             Message::Read(Read {
                 endpoint: LAMP,
                 capability: None,
@@ -86,7 +86,7 @@ pub fn run() {
         ),
         (
             "lamp",
-            Header::plaintext(0, 2),
+            Header::plaintext(2),
             Message::ReadReply(ReadReply {
                 records: Seq::from_slice(&read_records),
                 more: false,
@@ -94,7 +94,7 @@ pub fn run() {
         ),
         (
             "phone",
-            Header::plaintext(0, 3).with_flags(phone),
+            Header::plaintext(3).with_flags(phone),
             Message::Subscribe(Subscribe {
                 endpoint: LAMP,
                 capability: Some(ON_OFF),
@@ -107,7 +107,7 @@ pub fn run() {
         ),
         (
             "lamp",
-            Header::plaintext(0, 3),
+            Header::plaintext(3),
             Message::SubscribeReply(SubscribeReply {
                 subscription: 1,
                 max_interval_ms: 60_000,
@@ -115,7 +115,7 @@ pub fn run() {
         ),
         (
             "lamp",
-            Header::plaintext(0, 1).with_flags(Flags::INITIATOR),
+            Header::plaintext(1).with_flags(Flags::INITIATOR),
             Message::Report(Report {
                 subscription: 1,
                 records: Seq::from_slice(&report_records),

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::handshake::DescriptorHash;
 use super::ids::{AttributeId, CapabilityId, CommandId, EndpointId, EventId};
-use super::seq::{Bytes, Seq};
+use super::seq::{Bytes, Item, Seq};
 use super::status::Status;
 use super::value::{Field, Value};
 

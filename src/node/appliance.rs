@@ -552,7 +552,7 @@ impl<
 
     fn queue_plain(&mut self, to: A, exchange: u16, message: &Message<'_>) {
         let mut frame = [0u8; MAX_HANDSHAKE_FRAME];
-        if let Ok(len) = crate::to_slice(&Header::plaintext(0, exchange), message, &mut frame) {
+        if let Ok(len) = crate::to_slice(&Header::plaintext(exchange), message, &mut frame) {
             self.queue(to, &frame[..len]);
         }
     }
@@ -646,7 +646,7 @@ impl<
                     });
                 for r in replies {
                     let mut out = [0u8; MAX_HANDSHAKE_FRAME + 16];
-                    if let Ok(n) = encode_plain(&Header::plaintext(0, exchange), &r, &mut out) {
+                    if let Ok(n) = encode_plain(&Header::plaintext(exchange), &r, &mut out) {
                         self.queue(from, &out[..n]);
                     }
                 }
@@ -834,7 +834,7 @@ impl<
                         let busy = Message::Status(StatusReport {
                             status: Status::BUSY,
                         });
-                        n = crate::to_slice(&Header::plaintext(0, exchange), &busy, &mut answer)
+                        n = crate::to_slice(&Header::plaintext(exchange), &busy, &mut answer)
                             .unwrap_or(0);
                     }
                 }

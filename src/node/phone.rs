@@ -285,7 +285,7 @@ fn random_u16<P: CryptoProvider>(p: &mut P) -> u16 {
 
 fn plain_frame(exchange: u16, message: &Message<'_>) -> Vec<u8> {
     let mut out = [0u8; 96];
-    let header = Header::plaintext(0, exchange).with_flags(Flags::INITIATOR);
+    let header = Header::plaintext(exchange).with_flags(Flags::INITIATOR);
     crate::to_slice(&header, message, &mut out).map_or(Vec::new(), |len| out[..len].to_vec())
 }
 

@@ -461,7 +461,7 @@ mod tests {
 
     fn frame(exchange: u16, payload: &[u8]) -> heapless::Vec<u8, 32> {
         let mut buf = [0u8; 32];
-        let h = crate::wire::Header::plaintext(0, exchange);
+        let h = crate::wire::Header::plaintext(exchange);
         let n = crate::wire::frame::encode_plain(&h, payload, &mut buf).unwrap();
         heapless::Vec::from_slice(&buf[..n]).unwrap()
     }

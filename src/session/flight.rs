@@ -110,7 +110,7 @@ pub(crate) fn emit(
     initiator: bool,
     flight: &Flight,
 ) -> Result<(), SessionError> {
-    let mut header = Header::plaintext(0, exchange);
+    let mut header = Header::plaintext(exchange);
     if initiator {
         header = header.with_flags(crate::wire::Flags::INITIATOR);
     }
@@ -193,7 +193,7 @@ mod tests {
             let mut out = Outbox::new();
             emit(&mut out, 0x0102, true, &flight).unwrap();
             let mut full = [0u8; MAX_HANDSHAKE_FRAME];
-            let header = Header::plaintext(0, 0x0102).with_flags(crate::wire::Flags::INITIATOR);
+            let header = Header::plaintext(0x0102).with_flags(crate::wire::Flags::INITIATOR);
             let n = crate::to_slice(&header, &message, &mut full).unwrap();
             assert_eq!(&out[..], &full[..n], "{}", message.name());
             assert_eq!(decode(&out).unwrap(), (header, flight));
@@ -205,7 +205,7 @@ mod tests {
     fn other_types_are_named_and_garbage_rejected() {
         let mut full = [0u8; 64];
         let n = crate::to_slice(
-            &Header::plaintext(0, 1),
+            &Header::plaintext(1),
             &Message::Ping(Ping { nonce: 3 }),
             &mut full,
         )
@@ -224,7 +224,7 @@ mod tests {
         );
         // An unknown type.
         let mut unknown = [0u8; 32];
-        Header::plaintext(0, 1).emit(&mut unknown).unwrap();
+        Header::plaintext(1).emit(&mut unknown).unwrap();
         let h = crate::wire::header::PLAIN_LEN;
         unknown[h] = 99;
         let n = crate::wire::frame::seal_crc(&mut unknown, h + 1 + CRC_LEN).unwrap();

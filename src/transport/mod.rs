@@ -378,7 +378,7 @@ pub(crate) mod testing {
     /// A plaintext frame on exchange `counter` (a plaintext frame has no counter).
     pub(crate) fn frame(counter: u32, payload: &[u8]) -> Vec<u8> {
         let mut buf = std::vec![0u8; payload.len() + 32];
-        let n = encode_plain(&Header::plaintext(0, counter as u16), payload, &mut buf).unwrap();
+        let n = encode_plain(&Header::plaintext(counter as u16), payload, &mut buf).unwrap();
         buf.truncate(n);
         buf
     }

@@ -76,7 +76,7 @@ pub(crate) fn copy_frame(frame: &Frame<'_>, out: &mut [u8]) -> Option<usize> {
 /// use applink::wire::{Header, encode_plain, stream};
 ///
 /// let mut frame = [0u8; 32];
-/// let n = encode_plain(&Header::plaintext(0, 1), &[0x14, 0x00], &mut frame).unwrap();
+/// let n = encode_plain(&Header::plaintext(1), &[0x14, 0x00], &mut frame).unwrap();
 /// let mut line = [0u8; 40];
 /// let m = stream::encode(&frame[..n], &mut line).unwrap();
 ///

@@ -141,7 +141,7 @@ fn too_long() -> io::Error {
 /// let mut server = TcpServer::bind("127.0.0.1:0", 4)?;
 /// let mut client = TcpLink::connect(server.local_addr()?)?;
 /// let mut frame = [0u8; 32];
-/// let n = encode_plain(&Header::plaintext(0, 1), &[0x14, 0x00], &mut frame).unwrap();
+/// let n = encode_plain(&Header::plaintext(1), &[0x14, 0x00], &mut frame).unwrap();
 /// client.send(client.peer_addr(), &frame[..n])?;
 ///
 /// let (mut buf, wait) = ([0u8; 64], Duration::from_secs(2));

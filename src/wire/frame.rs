@@ -202,10 +202,10 @@ mod tests {
     fn plaintext_golden() {
         let golden = ping_frame();
         let mut buf = [0u8; 32];
-        let n = encode_plain(&Header::plaintext(0, 2), &[0x14, 0x2A], &mut buf).unwrap();
+        let n = encode_plain(&Header::plaintext(2), &[0x14, 0x2A], &mut buf).unwrap();
         assert_eq!(buf[..n], golden);
         let f = Frame::parse(&golden).unwrap();
-        assert_eq!(f.header, Header::plaintext(0, 2));
+        assert_eq!(f.header, Header::plaintext(2));
         assert_eq!(f.header_bytes, &golden[..4]);
         assert_eq!(f.body, &[0x14, 0x2A]);
         assert_eq!(f.tag, None);
@@ -246,7 +246,7 @@ mod tests {
         let golden = ping_frame();
         assert_eq!(Frame::parse(&golden[..7]), Err(WireError::Truncated));
         let mut empty = [0u8; 16];
-        let n = encode_plain(&Header::plaintext(0, 2), &[], &mut empty).unwrap();
+        let n = encode_plain(&Header::plaintext(2), &[], &mut empty).unwrap();
         assert_eq!(n, MIN_LEN);
         assert_eq!(Frame::parse(&empty[..n]).map(|f| f.body), Ok(&[][..]));
         let mut buf = [0u8; 64];
@@ -262,7 +262,7 @@ mod tests {
     fn encode_checks_sizes() {
         let mut buf = [0u8; 9];
         assert_eq!(
-            encode_plain(&Header::plaintext(0, 2), &[0x14, 0x2A], &mut buf),
+            encode_plain(&Header::plaintext(2), &[0x14, 0x2A], &mut buf),
             Err(WireError::BufferTooSmall { needed: 10 })
         );
         assert_eq!(
@@ -270,7 +270,14 @@ mod tests {
             Err(WireError::SessionMismatch)
         );
         assert_eq!(
-            encode_plain(&Header::plaintext(5, 1), &[], &mut [0u8; 64]),
+            encode_plain(
+                &Header {
+                    counter: 5,
+                    ..Header::plaintext(1)
+                },
+                &[],
+                &mut [0u8; 64]
+            ),
             Err(WireError::PlaintextCounter)
         );
     }

@@ -168,16 +168,18 @@ pub struct Header {
 }
 
 impl Header {
-    /// A plaintext (session 0) header with no flags and no acknowledgement.
+    /// A plaintext (session 0) header on `exchange`, with no flags and no
+    /// acknowledgement.
     ///
-    /// A plaintext frame carries no counter: `counter` MUST be 0, and
-    /// [`Header::emit`] refuses any other value ([`WireError::PlaintextCounter`]).
-    pub const fn plaintext(counter: u32, exchange: u16) -> Header {
+    /// A plaintext frame carries no counter: its `counter` is 0, and
+    /// [`Header::emit`] refuses a header built by hand with any other value
+    /// ([`WireError::PlaintextCounter`]).
+    pub const fn plaintext(exchange: u16) -> Header {
         Header {
             version: VERSION,
             flags: Flags::EMPTY,
             session: 0,
-            counter,
+            counter: 0,
             exchange,
             ack: None,
         }
@@ -345,12 +347,12 @@ mod tests {
 
     #[test]
     fn plaintext_golden() {
-        let h = Header::plaintext(0, 0x0605);
+        let h = Header::plaintext(0x0605);
         let mut buf = [0u8; MAX_LEN];
         assert_eq!(h.emit(&mut buf), Ok(4));
         assert_eq!(buf[..4], PLAIN);
         assert_eq!(Header::parse(&PLAIN), Ok((h, 4)));
-        let a = Header::plaintext(0, 9)
+        let a = Header::plaintext(9)
             .with_flags(Flags::INITIATOR)
             .with_ack(7);
         assert_eq!(a.emit(&mut buf), Ok(8));
@@ -422,13 +424,17 @@ mod tests {
     fn emit_checks_buffer_and_consistency() {
         let mut small = [0u8; 3];
         assert_eq!(
-            Header::plaintext(0, 0).emit(&mut small),
+            Header::plaintext(0).emit(&mut small),
             Err(WireError::BufferTooSmall { needed: 4 })
         );
-        let bad = Header::plaintext(0, 0).with_flags(Flags::SECURED);
+        let bad = Header::plaintext(0).with_flags(Flags::SECURED);
         assert_eq!(bad.emit(&mut [0u8; 14]), Err(WireError::SessionMismatch));
+        let counted = Header {
+            counter: 1,
+            ..Header::plaintext(0)
+        };
         assert_eq!(
-            Header::plaintext(1, 0).emit(&mut [0u8; 14]),
+            counted.emit(&mut [0u8; 14]),
             Err(WireError::PlaintextCounter)
         );
         assert_eq!(Flags::from_bits(0x04), None);

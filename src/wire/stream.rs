@@ -76,7 +76,7 @@ pub enum Feed<'a, 'b> {
 /// use applink::wire::{Header, encode_plain, stream::{self, Deframer, Feed}};
 ///
 /// let mut frame = [0u8; 32];
-/// let n = encode_plain(&Header::plaintext(0, 1), &[0x14, 0x07], &mut frame).unwrap();
+/// let n = encode_plain(&Header::plaintext(1), &[0x14, 0x07], &mut frame).unwrap();
 /// let mut line = [0u8; 40];
 /// let mut m = stream::encode(&frame[..n], &mut line).unwrap();
 /// line.copy_within(0..m, 3);
@@ -212,7 +212,7 @@ mod tests {
     /// A plaintext frame on exchange `exchange`.
     fn frame(exchange: u16, payload: &[u8]) -> ([u8; 64], usize) {
         let mut buf = [0u8; 64];
-        let n = encode_plain(&Header::plaintext(0, exchange), payload, &mut buf).unwrap();
+        let n = encode_plain(&Header::plaintext(exchange), payload, &mut buf).unwrap();
         (buf, n)
     }
 

@@ -605,7 +605,7 @@ impl Lockout {
         match applink::from_bytes(&answer).unwrap().1 {
             Message::PairChallenge(_) => {
                 let mut buf = [0u8; 64];
-                let header = Header::plaintext(0, exchange).with_flags(Flags::INITIATOR);
+                let header = Header::plaintext(exchange).with_flags(Flags::INITIATOR);
                 let hint = Message::Status(StatusReport {
                     status: Status::WRONG_SETUP_CODE,
                 });

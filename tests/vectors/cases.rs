@@ -287,7 +287,7 @@ fn push_messages(all: &mut Vec<Case>) {
             name,
             description,
             kind: Kind::Frame {
-                header: Header::plaintext(0, 0x0100 + index),
+                header: Header::plaintext(0x0100 + index),
                 message,
             },
         });
@@ -853,7 +853,7 @@ static PAIRING_ENTRIES: [PairingEntry; 2] = [
 
 /// A plaintext header with flags.
 pub fn flagged(exchange: u16, flags: Flags) -> Header {
-    Header::plaintext(0, exchange).with_flags(flags)
+    Header::plaintext(exchange).with_flags(flags)
 }
 
 /// Errors of the message layer, as a codec error.

@@ -40,13 +40,13 @@ fn push_frames(all: &mut Vec<Case>) {
         plain(
             "plain_minimal",
             "Plaintext frame, no flags: Ping 0, 10 bytes (4-byte header, 2-byte payload, CRC)",
-            Header::plaintext(0, 0),
+            Header::plaintext(0),
             ping(0),
         ),
         plain(
             "plain_shortest_message",
             "The shortest frame that carries a message: 4-byte header, Ack (type 24, no content: 1 byte), CRC, 9 bytes (SPEC.md 3.8); a plaintext Ack acknowledges nothing",
-            Header::plaintext(0, 1),
+            Header::plaintext(1),
             Message::Ack,
         ),
         plain(
@@ -58,19 +58,19 @@ fn push_frames(all: &mut Vec<Case>) {
         plain(
             "byte_order",
             "Plaintext exchange 0x0605: its bytes appear reversed (05 06)",
-            Header::plaintext(0, 0x0605),
+            Header::plaintext(0x0605),
             ping(1),
         ),
         plain(
             "max_header_fields",
             "Every plaintext header integer at its maximum (exchange, and an ack field a receiver skips)",
-            Header::plaintext(0, u16::MAX).with_ack(u32::MAX),
+            Header::plaintext(u16::MAX).with_ack(u32::MAX),
             ping(u32::MAX),
         ),
         plain(
             "plain_a_ignored",
             "Flag A on a plaintext frame: the 4-byte ack field follows the 4-byte header (8 bytes) and is covered by the CRC; the receiver skips it and ignores its value (SPEC.md 3.2 rule 6)",
-            Header::plaintext(0, 9).with_ack(0x0102_0304),
+            Header::plaintext(9).with_ack(0x0102_0304),
             ping(5),
         ),
         plain(
@@ -163,8 +163,8 @@ fn push_frames(all: &mut Vec<Case>) {
         "trailing_payload_bytes",
         "Ping 42 followed by two bytes a later version appended: ignored",
         Kind::FrameNonCanonical {
-            bytes: frame_with_payload(&Header::plaintext(0, 2), &[0x15, 0x2A, 0x07, 0x07]),
-            header: Header::plaintext(0, 2),
+            bytes: frame_with_payload(&Header::plaintext(2), &[0x15, 0x2A, 0x07, 0x07]),
+            header: Header::plaintext(2),
             message: ping(42),
         },
     );
@@ -172,20 +172,20 @@ fn push_frames(all: &mut Vec<Case>) {
         "overlong_message_type",
         "Message type 21 (Ping) written as the overlong varint 95 00: accepted",
         Kind::FrameNonCanonical {
-            bytes: frame_with_payload(&Header::plaintext(0, 2), &[0x95, 0x00, 0x2A]),
-            header: Header::plaintext(0, 2),
+            bytes: frame_with_payload(&Header::plaintext(2), &[0x95, 0x00, 0x2A]),
+            header: Header::plaintext(2),
             message: ping(42),
         },
     );
 
-    let good = frame(&Header::plaintext(0, 2), &ping(42));
+    let good = frame(&Header::plaintext(2), &ping(42));
     let with = |f: &dyn Fn(&mut Vec<u8>)| {
         let mut b = good.clone();
         f(&mut b);
         b
     };
     let wire = CodecError::Wire;
-    let payload = |p: &[u8]| frame_with_payload(&Header::plaintext(0, 2), p);
+    let payload = |p: &[u8]| frame_with_payload(&Header::plaintext(2), p);
     // A secured header, as raw bytes: version 2, `flags`, `session`, counter 1, exchange 2.
     let raw_secured = |flags: u8, session: u16| {
         let mut h = vec![0x02, flags];
@@ -429,7 +429,7 @@ fn push_frames(all: &mut Vec<Case>) {
         "depth_4_in_attribute_value",
         "Write of an attribute value of four nested lists: accepted",
         Kind::Frame {
-            header: Header::plaintext(0, 2),
+            header: Header::plaintext(2),
             message: write_deep,
         },
     );
@@ -446,7 +446,7 @@ fn push_frames(all: &mut Vec<Case>) {
         "depth_3_in_command_argument",
         "Invoke whose argument is three nested lists: the argument list is a level, so 4 in all",
         Kind::Frame {
-            header: Header::plaintext(0, 2),
+            header: Header::plaintext(2),
             message: invoke(3),
         },
     );
@@ -454,7 +454,7 @@ fn push_frames(all: &mut Vec<Case>) {
         "depth_4_in_command_argument",
         "Invoke whose argument is four nested lists: with the argument list, 5 levels: rejected",
         Kind::BadFrame {
-            bytes: frame(&Header::plaintext(0, 2), &invoke(4)),
+            bytes: frame(&Header::plaintext(2), &invoke(4)),
             error: message_error(MessageError::Malformed),
         },
     );
@@ -463,7 +463,7 @@ fn push_frames(all: &mut Vec<Case>) {
 fn descriptor_frame(exchange: u16, data_len: usize) -> (Header, Message<'static>) {
     let data: Vec<u8> = (0..data_len).map(|i| 0x40 + i as u8).collect();
     (
-        Header::plaintext(0, exchange),
+        Header::plaintext(exchange),
         Message::Descriptor(DescriptorChunk {
             hash: Fixed(pattern(0xA0)),
             total_len: data_len as u32,
@@ -481,7 +481,7 @@ fn zero_free_frame(len: usize) -> (Header, Message<'static>, Vec<u8>) {
     // header 4, type 1, hash 16, total_len 2, offset 1, data length 2, CRC 4.
     let data_len = len - 30;
     assert!((128..16384).contains(&data_len));
-    let header = Header::plaintext(0, 0x0101).with_flags(Flags::INITIATOR);
+    let header = Header::plaintext(0x0101).with_flags(Flags::INITIATOR);
     for last in 1..=255u8 {
         let mut data: Vec<u8> = (0..data_len).map(|i| 1 + (i % 255) as u8).collect();
         data[data_len - 1] = last;
@@ -514,7 +514,7 @@ fn push_streams(all: &mut Vec<Case>) {
         })
     };
     let cap = STREAM_CAPACITY;
-    let h = |exchange| Header::plaintext(0, exchange);
+    let h = |exchange| Header::plaintext(exchange);
     let f = |n: u16| frame(&h(n), &ping(u32::from(n)));
     let ev = |n: u16| StreamEvent::Frame {
         header: h(n),
@@ -680,14 +680,14 @@ fn push_segments(all: &mut Vec<Case>) {
     add(
         "segment_mtu_6",
         "A 10-byte Ping frame cut for MTU 6, the smallest: 1 byte of data, then 3 per segment",
-        frame(&Header::plaintext(0, 2), &ping(42)),
+        frame(&Header::plaintext(2), &ping(42)),
         0xFF,
         6,
     );
     add(
         "segment_single",
         "A frame that fits one segment at MTU 244 still carries the 5-byte first header",
-        frame(&Header::plaintext(0, 2), &ping(42)),
+        frame(&Header::plaintext(2), &ping(42)),
         0,
         244,
     );

@@ -162,7 +162,7 @@ fn table(w: &mut String, name: &str, entries: &[(u64, String)]) {
 /// Bit A as the crate writes it: the flags byte of a header with an ack.
 fn ack_present_bit() -> u8 {
     let mut buf = [0u8; header::MAX_LEN];
-    let plain = Header::plaintext(0, 0);
+    let plain = Header::plaintext(0);
     plain.emit(&mut buf).expect("room for a header");
     let without = buf[header::field::FLAGS];
     plain.with_ack(1).emit(&mut buf).expect("room for a header");

@@ -141,7 +141,7 @@ fn wrong_session_and_plaintext_frames_are_rejected() {
     );
     let mut plain = [0u8; 32];
     let n = crate::to_slice(
-        &Header::plaintext(0, 1),
+        &Header::plaintext(1),
         &Message::Ping(Ping { nonce: 1 }),
         &mut plain,
     )

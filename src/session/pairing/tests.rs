@@ -108,7 +108,7 @@ fn to_appliance(w: &mut World, bytes: &[u8], now: Instant) -> Result<(), Session
 
 fn plain(exchange: u16, m: &Message<'_>) -> std::vec::Vec<u8> {
     let mut b = [0u8; 256];
-    let n = crate::to_slice(&crate::wire::Header::plaintext(0, exchange), m, &mut b).unwrap();
+    let n = crate::to_slice(&crate::wire::Header::plaintext(exchange), m, &mut b).unwrap();
     b[..n].to_vec()
 }
 
@@ -289,7 +289,7 @@ impl Intruder {
             offer: OFFER,
         };
         let mut b = [0u8; 256];
-        let h = crate::wire::Header::plaintext(0, 9).with_flags(Flags::INITIATOR);
+        let h = crate::wire::Header::plaintext(9).with_flags(Flags::INITIATOR);
         let n = crate::to_slice(&h, &Message::PairRequest(r), &mut b).unwrap();
         b[..n].to_vec()
     }

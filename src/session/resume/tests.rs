@@ -331,7 +331,7 @@ fn unexpected_messages_change_nothing() {
     let request = frame(&mut |b| phone.poll_transmit(b));
     let enc = |m: &Message<'_>, exchange: u16| {
         let mut b = [0u8; 192];
-        let n = crate::to_slice(&Header::plaintext(0, exchange), m, &mut b).unwrap();
+        let n = crate::to_slice(&Header::plaintext(exchange), m, &mut b).unwrap();
         b[..n].to_vec()
     };
     let ping = Message::Ping(Ping { nonce: 1 });
@@ -511,7 +511,7 @@ fn a_forged_refusal_is_a_hint_and_the_session_id_is_authenticated() {
         let m = Message::Status(StatusReport {
             status: Status::NEEDS_PAIRING,
         });
-        let n = crate::to_slice(&Header::plaintext(0, 9), &m, &mut b).unwrap();
+        let n = crate::to_slice(&Header::plaintext(9), &m, &mut b).unwrap();
         b[..n].to_vec()
     };
     assert_eq!(

@@ -8,7 +8,9 @@
 use core::hint::black_box;
 use core::panic::PanicInfo;
 
-use applink::message::{AttributeValue, CapabilityId, EndpointId, Message, Record, Report, Seq, Value};
+use applink::message::{
+    AttributeValue, CapabilityId, EndpointId, Message, Record, Report, Seq, Value,
+};
 use applink::time::{Duration, Instant};
 use applink::wire::stream::{self, Deframer, Feed};
 use applink::wire::{Header, Reassembler, Segmenter};
@@ -34,16 +36,22 @@ fn main() -> ! {
             data_version: counter,
             values: Seq::from_slice(&values),
         }];
-        let message = Message::Report(Report { subscription: 1, records: Seq::from_slice(&records) });
+        let message = Message::Report(Report {
+            subscription: 1,
+            records: Seq::from_slice(&records),
+        });
 
         let mut frame = [0u8; 128];
-        let Ok(n) = applink::to_slice(&Header::plaintext(0, counter as u16), &message, &mut frame) else {
+        let Ok(n) = applink::to_slice(&Header::plaintext(counter as u16), &message, &mut frame)
+        else {
             continue;
         };
 
         // Through the UART framing and back.
         let mut line = [0u8; 160];
-        let Ok(m) = stream::encode(&frame[..n], &mut line) else { continue };
+        let Ok(m) = stream::encode(&frame[..n], &mut line) else {
+            continue;
+        };
         if let Feed::Frame { frame, .. } = deframer.feed(black_box(&line[..m])) {
             if let Ok(Message::Report(report)) = Message::from_bytes(frame.body) {
                 black_box(report.records.iter().count());
@@ -51,10 +59,14 @@ fn main() -> ! {
         }
 
         // Through BLE segmentation at the minimum ATT MTU and back.
-        let Ok(mut segmenter) = Segmenter::new(&frame[..n], counter as u8, 20) else { continue };
+        let Ok(mut segmenter) = Segmenter::new(&frame[..n], counter as u8, 20) else {
+            continue;
+        };
         let mut segment = [0u8; 20];
         while let Some(Ok(len)) = segmenter.next_segment(&mut segment) {
-            if let Ok(Some(whole)) = reassembler.push(&segment[..len], Instant::from_millis(counter.into())) {
+            if let Ok(Some(whole)) =
+                reassembler.push(&segment[..len], Instant::from_millis(counter.into()))
+            {
                 black_box(applink::from_bytes(whole).is_ok());
             }
         }

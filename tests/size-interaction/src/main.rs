@@ -139,11 +139,7 @@ mod firmware {
             if let Ok((header, request)) = applink::from_bytes(rx) {
                 let mut emit = |reply: &[u8]| {
                     if let Ok(m) = Message::from_bytes(reply) {
-                        let _ = applink::to_slice(
-                            &Header::plaintext(black_box(0), header.exchange),
-                            &m,
-                            &mut tx,
-                        );
+                        let _ = applink::to_slice(&Header::plaintext(header.exchange), &m, &mut tx);
                         black_box(&tx);
                     }
                 };
@@ -176,11 +172,7 @@ mod firmware {
         loop {
             let rx = black_box(&mut rx);
             if let Ok((header, message)) = applink::from_bytes(rx) {
-                let _ = applink::to_slice(
-                    &Header::plaintext(black_box(0), header.exchange),
-                    &message,
-                    &mut tx,
-                );
+                let _ = applink::to_slice(&Header::plaintext(header.exchange), &message, &mut tx);
                 black_box(&tx);
             }
         }

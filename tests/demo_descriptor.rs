@@ -7,12 +7,20 @@
 mod washer;
 
 use applink::catalog::basic_information;
+use applink::crypto::spake2plus::ProverSecret;
+use applink::crypto::{CryptoProvider, os_crypto};
 use applink::descriptor::OwnedDescriptor;
 use applink::descriptor::Privilege;
 use applink::interaction::Peer;
-use applink::message::{AttributeId, Describe, Message, Read, Seq, Value};
-use applink::node::{SECURED_OVERHEAD, secured_payload};
-use applink::time::Instant;
+use applink::message::{AttributeId, Describe, Message, Ping, Read, Seq, Value};
+use applink::node::store::MemoryPhoneStore;
+use applink::node::{
+    Appliance, ApplianceConfig, MAX_FRAME, Node, Phone, PhoneEvent, Reply, RequestId,
+    SECURED_OVERHEAD, secured_payload,
+};
+use applink::session::pairing::ApplianceIdentity;
+use applink::session::store::MemoryStore;
+use applink::time::{Duration, Instant};
 
 /// The goal: at most this many bytes (it was 1,161 with every standard
 /// capability in full).
@@ -145,4 +153,98 @@ fn read(
         panic!("not a string: {value:?}");
     };
     s.to_string()
+}
+
+/// The phone's address, and the appliance's.
+const PHONE: u8 = 1;
+const APPLIANCE: u8 = 2;
+
+/// Moves every frame between `phone` and `appliance` until `id` is
+/// answered; the sizes of the frames each sent.
+fn exchange<A: Node<Addr = u8>>(
+    phone: &mut Phone<applink::crypto::OsCrypto, MemoryPhoneStore, u8>,
+    appliance: &mut A,
+    id: RequestId,
+    now: Instant,
+) -> (Reply, Vec<usize>, Vec<usize>) {
+    let (mut sent, mut answered) = (Vec::new(), Vec::new());
+    let mut buf = vec![0u8; MAX_FRAME];
+    for _ in 0..50 {
+        while let Some((to, n)) = phone.poll_transmit(&mut buf) {
+            assert_eq!(to, APPLIANCE);
+            sent.push(n);
+            appliance.handle_datagram(PHONE, &mut buf[..n], now);
+        }
+        while let Some((to, n)) = appliance.poll_transmit(&mut buf) {
+            assert_eq!(to, PHONE);
+            answered.push(n);
+            phone.handle_datagram(APPLIANCE, &mut buf[..n], now);
+        }
+        while let Some(event) = phone.poll_event() {
+            if let PhoneEvent::Reply { id: got, result } = event
+                && got == id
+            {
+                return (result.expect("answered"), sent, answered);
+            }
+        }
+    }
+    panic!("no reply");
+}
+
+#[test]
+fn inside_a_session_the_node_answers_describe_with_one_frame_of_at_most_128_bytes() {
+    let firmware = washer::Firmware::new();
+    washer::with_dispatcher(&firmware, |dispatcher| {
+        let len = dispatcher.descriptor_len();
+        let crypto = os_crypto();
+        // A verifier from a fixed derivation output: the test skips the
+        // seconds Argon2id takes in a debug build.
+        let pbkdf = [0x5A; 80];
+        let secret = ProverSecret::from_pbkdf_output(&crypto, &pbkdf).unwrap();
+        let record = secret.verifier_record(&crypto);
+        let key = crypto.x25519_import(&[0x77; 32]);
+        let identity = ApplianceIdentity::new(&crypto, washer::DEVICE_ID, record, key);
+        let mut appliance: Appliance<'_, _, _, _, u8> = Appliance::new(
+            ApplianceConfig::default(),
+            crypto,
+            identity,
+            MemoryStore::<4>::new(),
+            dispatcher,
+        );
+        let now = Instant::from_secs(10);
+        appliance
+            .open_pairing_window(now, Duration::from_secs(60))
+            .unwrap();
+        let mut phone = Phone::new(os_crypto(), MemoryPhoneStore::default()).unwrap();
+        let secret = ProverSecret::from_pbkdf_output(&os_crypto(), &pbkdf).unwrap();
+        phone
+            .pair_with_secret(APPLIANCE, secret, washer::DEVICE_ID, now)
+            .unwrap();
+        let ping = phone
+            .request(&Message::Ping(Ping { nonce: 1 }), now)
+            .unwrap();
+        let (pong, _, _) = exchange(&mut phone, &mut appliance, ping, now);
+        assert_eq!(pong, Reply::Pong, "paired");
+
+        // Describe inside the session: one request frame, one reply frame.
+        let describe = phone.describe(now).unwrap();
+        let (reply, sent, answered) = exchange(&mut phone, &mut appliance, describe, now);
+        let Reply::Descriptor(descriptor) = reply else {
+            panic!("not a descriptor: {reply:?}");
+        };
+        assert_eq!(descriptor.as_bytes().len(), len);
+        assert_eq!((sent.len(), answered.len()), (1, 1), "one round trip");
+        // The appliance sends the largest chunk its frames allow, so a whole
+        // descriptor in one secured frame of at most 128 bytes is one round
+        // trip at 128-byte frames too.
+        assert!(
+            answered[0] <= FRAME,
+            "the Descriptor frame is {} bytes",
+            answered[0]
+        );
+        println!(
+            "secured Describe: request frame {} bytes, Descriptor frame {} bytes",
+            sent[0], answered[0]
+        );
+    });
 }

@@ -23,7 +23,7 @@ use core::net::SocketAddr;
 use std::process::ExitCode;
 
 use applink::advertisement::{Advertisement, Model};
-use applink::catalog::{device_types, identify, level_control, on_off};
+use applink::catalog::{basic_information, device_types, identify, level_control, on_off};
 use applink::crypto::{CryptoProvider, os_crypto};
 use applink::descriptor::DeviceInfo;
 use applink::interaction::{EndpointEntry, Instance, stock};
@@ -36,6 +36,9 @@ use applink::transport::{Clock, step};
 
 const VENDOR: u16 = 0xFFF1;
 const PRODUCT: u16 = 0x0042;
+/// The product's name: a `basic_information` attribute (the descriptor
+/// names the model by `VENDOR` and `PRODUCT` only).
+const PRODUCT_NAME: &str = "applink lamp";
 
 struct Args {
     addr: SocketAddr,
@@ -116,9 +119,16 @@ fn run() -> Result<(), String> {
         Instance::new(&on_off::CAPABILITY, &mut o),
         Instance::new(&level_control::CAPABILITY, &mut l).with_all_optional(),
     ];
+    let mut about = stock::BasicInformation::new("applink examples", PRODUCT_NAME, 1)
+        .map_err(|e| e.to_string())?;
+    let mut root_caps = [Instance::new(&basic_information::CAPABILITY, &mut about)];
+    let root = [device_types::ROOT_NODE.reference()];
     let light = [device_types::DIMMABLE_LIGHT.reference()];
-    let mut endpoints = [EndpointEntry::new(1, &light, &mut caps)];
-    let info = DeviceInfo::new(VENDOR, PRODUCT, "applink lamp");
+    let mut endpoints = [
+        EndpointEntry::new(0, &root, &mut root_caps),
+        EndpointEntry::new(1, &light, &mut caps),
+    ];
+    let info = DeviceInfo::new(VENDOR, PRODUCT);
     let model = Model::of(&info);
     let mut lamp = Appliance::for_device(
         crypto,

@@ -283,9 +283,16 @@ fn run() -> Result<(), String> {
     match cmd[..] {
         ["describe"] => {
             let dev = d.device();
+            // The descriptor names the model by number; its name is a
+            // `basic_information` attribute.
+            let name = phone
+                .product_name()
+                .map_err(|e| format!("read basic_information: {e}"))?;
             println!(
                 "{} (vendor {:#06x}, product {:#06x})",
-                dev.info.product_name, dev.info.vendor.0, dev.info.product
+                name.as_deref().unwrap_or("unnamed product"),
+                dev.info.vendor.0,
+                dev.info.product
             );
             for e in dev.endpoints.iter() {
                 println!("endpoint {}", e.id.0);

@@ -13,8 +13,8 @@ fn main() -> Result<(), Box<dyn core::error::Error>> {
     let store = FileStore::open(std::env::temp_dir().join(format!("phone-{}", lamp.port())))?;
     let mut phone = Client::new(UdpLink::bind("127.0.0.1:0")?, store)?;
     let device = phone.pair(lamp, "3141-5926")?;
-    let descriptor = phone.describe()?;
-    println!("paired with {}", descriptor.device().info.product_name);
+    let name = phone.product_name()?.unwrap_or_default();
+    println!("paired with {name}");
     let light = EndpointId(1);
     phone.invoke(&OnOff::new(light).toggle())?;
     phone.invoke(&LevelControl::new(light).move_to_level(200, None)?)?;

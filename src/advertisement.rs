@@ -245,7 +245,7 @@ pub struct Model {
 
 impl Model {
     /// The model of the device `info` describes.
-    pub fn of(info: &DeviceInfo<'_>) -> Model {
+    pub fn of(info: &DeviceInfo) -> Model {
         Model {
             vendor: info.vendor,
             product: info.product,

@@ -72,8 +72,7 @@ fn with_lamps(test: impl FnOnce(&mut Appliance<'_>, &Lamps)) {
         EndpointEntry::new(4, &[], &mut d),
     ];
     let counter = EventCounter::new(RamSequenceStore::default(), 16);
-    let mut appliance =
-        Appliance::new(info("Three lamps"), &mut endpoints, counter, 7).expect("valid");
+    let mut appliance = Appliance::new(info(), &mut endpoints, counter, 7).expect("valid");
     test(&mut appliance, &lamps);
 }
 

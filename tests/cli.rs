@@ -100,6 +100,11 @@ fn discover_pair_describe_read_invoke_watch_share_remove() {
     let out = ok(&phone(&store, addr, &["pair", &code]));
     assert!(out.contains("paired with LAMP0001"), "{out}");
     let out = ok(&phone(&store, addr, &["describe"]));
+    // The name comes from basic_information, the numbers from the descriptor.
+    assert!(
+        out.contains("applink lamp (vendor 0xfff1, product 0x0042)"),
+        "{out}"
+    );
     assert!(out.contains("on_off: attributes [\"on\"]"), "{out}");
     let out = ok(&phone(&store, addr, &["read", "1", "on_off", "on"]));
     assert!(out.contains("1.on_off.on = false"), "{out}");

@@ -107,7 +107,7 @@ fn run(spec: &Spec) {
         EndpointEntry::new(1, &types, &mut instances),
     ];
     let counter = EventCounter::new(RamSequenceStore::default(), 8);
-    let mut d = Appliance::new(info(name), &mut endpoints, counter, 77).unwrap();
+    let mut d = Appliance::new(info(), &mut endpoints, counter, 77).unwrap();
     let mut c = Controller::new();
     let store_of = |ep: u16, cap: CapabilityId| -> &Store {
         if ep == 0 {

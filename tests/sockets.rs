@@ -58,7 +58,9 @@ fn scenario<L: Link<Addr = core::net::SocketAddr>>(
     let mut phone = Client::new(phone_link, MemoryPhoneStore::default()).unwrap();
     let device = phone.pair(lamp, CODE).expect("paired");
     let descriptor = phone.describe().unwrap();
-    assert_eq!(descriptor.device().info.product_name, "test lamp");
+    assert_eq!(descriptor.device().info.product, 0x0042);
+    // This lamp serves no basic_information, so it has no name to read.
+    assert_eq!(phone.product_name().unwrap(), None);
     let on = OnOff::new(LAMP);
     assert!(phone.invoke(&on.toggle()).unwrap().status.is_success());
     let records = phone.read(&on.read_on()).unwrap();

@@ -47,11 +47,13 @@ pub const DISCRIMINATOR: u16 = 0xA5C;
 pub const FIRMWARE_VERSION: u32 = 10_300;
 /// This unit's serial number (a `basic_information` attribute).
 pub const SERIAL: &str = "WL-42";
-/// What the appliance says it is.
-pub const INFO: DeviceInfo<'static> = DeviceInfo {
+/// The product's name (a `basic_information` attribute: the descriptor
+/// names the model by vendor and product number only).
+pub const PRODUCT_NAME: &str = "WashLight 2000";
+/// What the appliance says it is: the model and its protocol versions.
+pub const INFO: DeviceInfo = DeviceInfo {
     vendor: VendorId(0xFFF1),
     product: 0x2000,
-    product_name: "WashLight 2000",
     hardware_version: 1,
     min_protocol: 1,
     max_protocol: 1,
@@ -297,11 +299,12 @@ pub fn build<A: Address>(
 /// Registers every endpoint of the WashLight over `firmware` and runs `f`
 /// with the dispatcher serving them.
 pub fn with_dispatcher(firmware: &Firmware, f: impl FnOnce(WashLightDispatcher<'_>)) {
-    let info = INFO;
-    // The stock handler serves the device information from `info` itself.
-    let mut about = stock::BasicInformation::new(&info, "Example Appliances", FIRMWARE_VERSION)
-        .and_then(|about| about.with_serial(SERIAL))
-        .expect("short strings");
+    // The stock handler serves who the device is: names, firmware build,
+    // serial number.
+    let mut about =
+        stock::BasicInformation::new("Example Appliances", PRODUCT_NAME, FIRMWARE_VERSION)
+            .and_then(|about| about.with_serial(SERIAL))
+            .expect("short strings");
     let mut cycle = &firmware.cycle;
     let mut programs = Programs { current: 0 };
     let mut laundry = Laundry {
@@ -355,7 +358,7 @@ pub fn with_dispatcher(firmware: &Firmware, f: impl FnOnce(WashLightDispatcher<'
     let mut seed = [0u8; 4];
     crypto.random_bytes(&mut seed);
     let counter = EventCounter::new(RamSequenceStore::default(), 32);
-    let dispatcher = Dispatcher::new(info, &mut endpoints, counter, u32::from_le_bytes(seed))
+    let dispatcher = Dispatcher::new(INFO, &mut endpoints, counter, u32::from_le_bytes(seed))
         .expect("every endpoint conforms to its device type and every handler serves what it advertises");
     f(dispatcher);
 }

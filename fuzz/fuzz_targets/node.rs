@@ -63,7 +63,7 @@ fuzz_target!(|data: &[u8]| {
     let mut endpoints = [EndpointEntry::new(1, &types, &mut caps)];
     let p = InsecureTestCrypto::from_seed([1; 32]);
     let identity = appliance_identity(&p);
-    let info = DeviceInfo::new(0xFFF1, 1, "fuzz lamp");
+    let info = DeviceInfo::new(0xFFF1, 1);
     let Ok(mut lamp) = Appliance::<'_, _, _, RamSequenceStore, u8>::for_device(
         p,
         identity,

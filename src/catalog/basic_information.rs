@@ -6,7 +6,8 @@ use super::prelude::*;
 pub const ID: CapabilityId = CapabilityId(0x0001);
 /// `vendor_name` (string, read).
 pub const VENDOR_NAME: AttributeId = AttributeId(0);
-/// `product_name` (string, read).
+/// `product_name` (string, read): not a descriptor field, which names the
+/// model by vendor and product number only.
 pub const PRODUCT_NAME: AttributeId = AttributeId(1);
 /// `serial_number` (string, read; optional): the unit's, so not a
 /// descriptor field.

@@ -69,7 +69,6 @@ pub const LAMP: Compact<'static> = Compact {
     info: DeviceInfo {
         vendor: VendorId(0xFFF1),
         product: 0x0001,
-        product_name: "Reference Lamp",
         hardware_version: 1,
         min_protocol: 1,
         max_protocol: 1,
@@ -108,7 +107,6 @@ pub const WASHER: Compact<'static> = Compact {
     info: DeviceInfo {
         vendor: VendorId(0xFFF1),
         product: 0x0002,
-        product_name: "Reference Washer",
         hardware_version: 1,
         min_protocol: 1,
         max_protocol: 1,

@@ -23,8 +23,7 @@ use super::types::{Capability, Conformance, DeviceInfo, DeviceTypeRef};
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Compact<'a> {
     /// Identity and versions.
-    #[serde(borrow)]
-    pub info: DeviceInfo<'a>,
+    pub info: DeviceInfo,
     /// The endpoints, in increasing id order.
     #[serde(borrow)]
     pub endpoints: Seq<'a, CompactEndpoint<'a>>,

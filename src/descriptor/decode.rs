@@ -77,6 +77,14 @@ impl<'a> Device<'a> {
         self.endpoints.iter().find(|e| e.id == id)
     }
 
+    /// The first endpoint that has capability `capability` (the root
+    /// endpoint, for `basic_information`).
+    pub fn endpoint_with(&self, capability: CapabilityId) -> Option<Endpoint<'a>> {
+        self.endpoints
+            .iter()
+            .find(|e| e.capability(capability).is_some())
+    }
+
     /// The capability `capability` on endpoint `endpoint`.
     pub fn capability(
         &self,

@@ -246,7 +246,6 @@ impl Device<'_> {
         info: DeviceInfo {
             vendor: VendorId(0),
             product: 0,
-            product_name: "",
             hardware_version: 0,
             min_protocol: 1,
             max_protocol: 1,

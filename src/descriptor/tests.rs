@@ -43,7 +43,6 @@ static DEVICE: Device<'static> = Device {
     info: DeviceInfo {
         vendor: VendorId(0xFFF1),
         product: 7,
-        product_name: "T",
         hardware_version: 1,
         min_protocol: 1,
         max_protocol: 1,

@@ -18,26 +18,25 @@ use crate::message::{
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Device<'a> {
     /// Identity and versions.
-    #[serde(borrow)]
-    pub info: DeviceInfo<'a>,
+    pub info: DeviceInfo,
     /// The endpoints, in increasing id order.
     #[serde(borrow)]
     pub endpoints: Seq<'a, Endpoint<'a>>,
 }
 
-/// A device's identity and versions: what every unit of one model and
-/// firmware build shares. The unit's serial number and the firmware version
-/// are `basic_information` attributes, not descriptor fields, so every unit
-/// of a build has the same descriptor hash.
+/// A device's identity and versions: what identifies the model and the
+/// protocol versions it speaks, shared by every unit of one model and
+/// firmware build. The product's name, the unit's serial number and the
+/// firmware version are `basic_information` attributes, not descriptor
+/// fields, so the descriptor stays small and every unit of a build has the
+/// same descriptor hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub struct DeviceInfo<'a> {
+pub struct DeviceInfo {
     /// The vendor.
     pub vendor: VendorId,
     /// The vendor's product number.
     pub product: u16,
-    /// The product's name (at most [`MAX_NAME`] bytes).
-    pub product_name: &'a str,
     /// Hardware revision.
     pub hardware_version: u16,
     /// Oldest protocol version the device speaks.
@@ -46,21 +45,20 @@ pub struct DeviceInfo<'a> {
     pub max_protocol: u8,
 }
 
-impl<'a> DeviceInfo<'a> {
+impl DeviceInfo {
     /// A device of `vendor`'s `product`, hardware version 1, speaking
     /// protocol version 1 only; set the other fields by name.
     ///
     /// ```
     /// use applink::descriptor::DeviceInfo;
     ///
-    /// let info = DeviceInfo { hardware_version: 3, ..DeviceInfo::new(0xFFF1, 1, "lamp") };
+    /// let info = DeviceInfo { hardware_version: 3, ..DeviceInfo::new(0xFFF1, 1) };
     /// assert_eq!((info.vendor.0, info.hardware_version, info.max_protocol), (0xFFF1, 3, 1));
     /// ```
-    pub const fn new(vendor: u16, product: u16, product_name: &'a str) -> Self {
+    pub const fn new(vendor: u16, product: u16) -> Self {
         DeviceInfo {
             vendor: VendorId(vendor),
             product,
-            product_name,
             hardware_version: 1,
             min_protocol: 1,
             max_protocol: 1,
@@ -68,7 +66,7 @@ impl<'a> DeviceInfo<'a> {
     }
 }
 
-/// Longest product name or name key, in bytes.
+/// Longest name key, in bytes.
 pub const MAX_NAME: usize = 64;
 
 /// One functional unit of a device.

@@ -309,8 +309,7 @@ pub fn check_capability(cap: &Capability<'_>) -> Result<(), E> {
     Ok(())
 }
 
-fn check_info(info: &DeviceInfo<'_>) -> Result<(), E> {
-    check_name(info.product_name)?;
+fn check_info(info: &DeviceInfo) -> Result<(), E> {
     if info.min_protocol > info.max_protocol {
         return Err(invalid("protocol version range empty"));
     }

@@ -15,7 +15,8 @@
 //! ```
 
 use crate::catalog::{
-    door_lock, level_control, on_off, operational_state, thermostat, window_covering,
+    basic_information, door_lock, level_control, on_off, operational_state, thermostat,
+    window_covering,
 };
 use crate::descriptor::{Capability, DescriptorError, IntType, Type, Width, validate};
 use crate::message::{
@@ -220,6 +221,10 @@ macro_rules! client {
 }
 
 client!(
+    /// [`basic_information`] client.
+    BasicInformation
+);
+client!(
     /// [`on_off`] client.
     OnOff
 );
@@ -243,6 +248,21 @@ client!(
     /// [`window_covering`] client.
     WindowCovering
 );
+
+impl BasicInformation {
+    /// Reads the product's name and the vendor's (`product_name`,
+    /// `vendor_name`): the descriptor names the model by number only.
+    pub fn read_names(&self) -> Read<'static> {
+        read(
+            self.endpoint,
+            basic_information::ID,
+            &[
+                basic_information::VENDOR_NAME,
+                basic_information::PRODUCT_NAME,
+            ],
+        )
+    }
+}
 
 impl OnOff {
     fn command(&self, command: CommandId) -> InvokeRequest {

@@ -251,7 +251,7 @@ impl Serialize for EndpointEntry<'_> {
 /// The registered endpoints seen as a [`Compact`](crate::descriptor::Compact)
 /// descriptor: encodes to exactly the bytes of the equivalent `Compact`
 /// value.
-struct View<'x, 'a>(&'x DeviceInfo<'a>, &'x [EndpointEntry<'a>]);
+struct View<'x, 'a>(&'x DeviceInfo, &'x [EndpointEntry<'a>]);
 
 impl Serialize for View<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -268,7 +268,7 @@ impl Serialize for View<'_, '_> {
 /// in bytes. The descriptor is the registered [`EndpointEntry`]s plus
 /// `info`; it is encoded on demand from flash, never copied to RAM.
 pub struct Dispatcher<'a, S, const SUBS: usize, const EVENTS: usize> {
-    info: DeviceInfo<'a>,
+    info: DeviceInfo,
     pub(crate) endpoints: &'a mut [EndpointEntry<'a>],
     hash: DescriptorHash,
     descriptor_len: u32,
@@ -370,7 +370,7 @@ impl<'a, S: SequenceStore, const SUBS: usize, const EVENTS: usize> Dispatcher<'a
     /// `data_version_seed` (random, from the caller) starts every data
     /// version, so versions from before a reboot are not reused.
     pub fn new(
-        info: DeviceInfo<'a>,
+        info: DeviceInfo,
         endpoints: &'a mut [EndpointEntry<'a>],
         counter: EventCounter<S>,
         data_version_seed: u32,

@@ -47,10 +47,9 @@
 //! use applink::message::{CapabilityId, EndpointId, Invoke, Message, Seq, VendorId};
 //! use applink::time::Instant;
 //!
-//! const INFO: DeviceInfo<'static> = DeviceInfo {
+//! const INFO: DeviceInfo = DeviceInfo {
 //!     vendor: VendorId(0xFFF1),
 //!     product: 1,
-//!     product_name: "Desk lamp",
 //!     hardware_version: 1,
 //!     min_protocol: 1,
 //!     max_protocol: 1,
@@ -65,7 +64,7 @@
 //! let pwm = Cell::new(0u8); // stands for the hardware
 //! let drive = |on: bool| pwm.set(if on { 128 } else { 0 });
 //!
-//! let mut basic = stock::BasicInformation::new(&INFO, "Acme", 7).unwrap();
+//! let mut basic = stock::BasicInformation::new("Acme", "Desk lamp", 7).unwrap();
 //! let mut identify = stock::Identify::new(&blink);
 //! let mut on_off = stock::OnOff::new(&on).on_change(&drive);
 //! let mut dimmer = stock::Level::new(&level);

@@ -261,8 +261,7 @@ struct Queued<A, const FRAME: usize> {
 /// let mut caps = [Instance::new(&on_off::CAPABILITY, &mut switch)];
 /// let mut endpoints = [EndpointEntry::new(1, &[], &mut caps)];
 /// let info = DeviceInfo {
-///     vendor: VendorId(0xFFF1), product: 1, product_name: "plug",
-///     hardware_version: 1, min_protocol: 1, max_protocol: 1,
+///     vendor: VendorId(0xFFF1), product: 1, hardware_version: 1, min_protocol: 1, max_protocol: 1,
 /// };
 /// let counter = EventCounter::new(RamSequenceStore::default(), 16);
 /// let dispatcher: Dispatcher<'_, _, 4, 512> = Dispatcher::new(info, &mut endpoints, counter, 1)?;
@@ -315,7 +314,7 @@ impl<'a, P: CryptoProvider, S: PairingStore, A: Address>
         mut crypto: P,
         identity: ApplianceIdentity<P>,
         store: S,
-        info: crate::descriptor::DeviceInfo<'a>,
+        info: crate::descriptor::DeviceInfo,
         endpoints: &'a mut [crate::interaction::EndpointEntry<'a>],
     ) -> Result<Self, crate::interaction::InteractionError> {
         let mut seed = [0u8; 4];

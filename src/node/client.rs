@@ -28,13 +28,15 @@
 use core::time::Duration as StdDuration;
 use std::boxed::Box;
 use std::collections::VecDeque;
+use std::string::String;
 use std::sync::Arc;
 use std::time::Instant as StdInstant;
 use std::vec::Vec;
 
+use crate::catalog::basic_information;
 use crate::crypto::{OsCrypto, os_crypto};
 use crate::descriptor::OwnedDescriptor;
-use crate::interaction::clients::{InvokeRequest, WriteRequest};
+use crate::interaction::clients::{BasicInformation, InvokeRequest, WriteRequest};
 use crate::message::{Batch, Message, Read, Seq, Subscribe};
 use crate::session::pairing::DeviceId;
 use crate::transport::{Clock, Link, step};
@@ -331,6 +333,22 @@ impl<S: PhoneStore, L: Link> Client<S, L> {
             Reply::Descriptor(d) => Ok(d),
             other => Err(ClientError::UnexpectedReply(Box::new(other))),
         }
+    }
+
+    /// The product's name, read from the appliance's `basic_information`
+    /// (the descriptor names the model by vendor and product number only);
+    /// `None` when it serves no `basic_information`.
+    pub fn product_name(&mut self) -> Result<Option<String>, ClientError> {
+        let descriptor = self.describe()?;
+        let Some(root) = descriptor.device().endpoint_with(basic_information::ID) else {
+            return Ok(None);
+        };
+        let records = self.read(&BasicInformation::new(root.id).read_names())?;
+        Ok(records
+            .iter()
+            .find_map(|r| r.get(basic_information::PRODUCT_NAME))
+            .and_then(|v| v.as_str())
+            .map(String::from))
     }
 
     /// Reads attributes.

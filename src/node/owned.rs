@@ -56,6 +56,14 @@ impl OwnedValue {
         }
     }
 
+    /// The value as a string, if it is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            OwnedValue::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// The value as a signed integer, if it is an integer that fits.
     pub fn as_i64(&self) -> Option<i64> {
         match *self {

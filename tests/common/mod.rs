@@ -192,11 +192,10 @@ pub const STRANGER: Peer = Peer {
     privilege: Privilege::Unauthenticated,
 };
 
-pub fn info(name: &'static str) -> DeviceInfo<'static> {
+pub fn info() -> DeviceInfo {
     DeviceInfo {
         vendor: VendorId(0xFFF1),
         product: 0x0042,
-        product_name: name,
         hardware_version: 2,
         min_protocol: 1,
         max_protocol: 1,

@@ -99,7 +99,6 @@ pub fn lamp_at<A: applink::node::Address>(
     let info = DeviceInfo {
         vendor: VendorId(0xFFF1),
         product: 0x0042,
-        product_name: "test lamp",
         hardware_version: 1,
         min_protocol: 1,
         max_protocol: 1,

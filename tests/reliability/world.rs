@@ -134,7 +134,6 @@ fn lamp(devices: &'static Devices, crypto: Crypto) -> Lamp {
     let info = DeviceInfo {
         vendor: VendorId(0xFFF1),
         product: 0x0042,
-        product_name: "test lamp",
         hardware_version: 1,
         min_protocol: 1,
         max_protocol: 1,

@@ -419,7 +419,7 @@ pub fn run(seed: u64, stop: Stop) -> NodeSummary {
         EndpointEntry::new(LAMP.0, &LAMP_TYPES, &mut lamp_caps),
         EndpointEntry::new(SENSOR.0, &SENSOR_TYPES, &mut sensor_caps),
     ];
-    let info = DeviceInfo::new(0xFFF1, 0x50AC, "soak lamp");
+    let info = DeviceInfo::new(0xFFF1, 0x50AC);
     let counter = EventCounter::new(RamSequenceStore::default(), 8);
     let dispatcher = Dispatcher::new(info, &mut endpoints, counter, 1).expect("a valid device");
     let p = RustCrypto::new(Seeded(Rng::new(seed ^ 0x02)));

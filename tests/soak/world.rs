@@ -519,7 +519,6 @@ pub fn run(seed: u64, stop: Stop) -> Summary {
     let info = DeviceInfo {
         vendor: VendorId(0xFFF1),
         product: 0x50AC,
-        product_name: "soak lamp",
         hardware_version: 1,
         min_protocol: 1,
         max_protocol: 1,

@@ -63,7 +63,7 @@ fn device_with(entries: Vec<CapabilityEntry<'static>>) -> Compact<'static> {
         capabilities: Seq::from_slice(leak(entries)),
     }]);
     Compact {
-        info: DeviceInfo::new(0xFFF1, 0x00FE, "Broken"),
+        info: DeviceInfo::new(0xFFF1, 0x00FE),
         endpoints: Seq::from_slice(endpoints),
     }
 }
@@ -93,12 +93,12 @@ pub fn rejected() -> Vec<Rejected> {
         })
     };
     let long = Box::leak("n".repeat(65).into_boxed_str());
-    let mut d = with_type(Type::Bool);
-    d.info.product_name = long;
+    let attrs = leak(vec![Attribute::new(0, long, Type::Bool, Access::RWN)]);
+    let cap = Capability::new(0xFFF1_0002, "broken", 1, attrs, &[], &[]);
     push(
         "descriptor_name_65_bytes",
-        "product_name of 65 bytes (rule 1: at most 64)",
-        enc(&d),
+        "an attribute name of 65 bytes (rule 1: every name at most 64)",
+        enc(&device_with(vec![CapabilityEntry::Vendor(cap)])),
         invalid(1),
     );
     let mut d = with_type(Type::Bool);

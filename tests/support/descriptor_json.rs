@@ -18,11 +18,10 @@ fn tag<T: core::fmt::Debug>(v: T) -> Json {
     json!({ "type": format!("{v:?}") })
 }
 
-fn info(i: &DeviceInfo<'_>) -> Json {
+fn info(i: &DeviceInfo) -> Json {
     json!({
         "vendor": i.vendor.0,
         "product": i.product,
-        "product_name": i.product_name,
         "hardware_version": i.hardware_version,
         "min_protocol": i.min_protocol,
         "max_protocol": i.max_protocol,

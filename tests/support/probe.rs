@@ -263,7 +263,6 @@ pub fn compact() -> Compact<'static> {
         info: DeviceInfo {
             vendor: VendorId(0xFFF1),
             product: 0x00FF,
-            product_name: "Conformance Probe",
             hardware_version: 1,
             min_protocol: 1,
             max_protocol: 1,

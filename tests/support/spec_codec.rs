@@ -319,7 +319,6 @@ impl<'t> Encoder<'t> {
     fn info(&mut self, j: &Json) -> Result<(), Error> {
         self.u(j, "vendor")?;
         self.u(j, "product")?;
-        self.string(j, "product_name")?;
         self.u(j, "hardware_version")?;
         self.byte(j, "min_protocol")?;
         self.byte(j, "max_protocol")

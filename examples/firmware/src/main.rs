@@ -119,7 +119,7 @@ type Lamp = Appliance<
     FRAME,
 >;
 
-const INFO: DeviceInfo<'static> = DeviceInfo::new(0xFFF1, 0x0042, "QEMU lamp");
+const INFO: DeviceInfo = DeviceInfo::new(0xFFF1, 0x0042);
 static LAMP_TYPES: [DeviceTypeRef; 1] = [device_types::DIMMABLE_LIGHT.reference()];
 
 /// The state the handlers serve and the firmware reads.

@@ -1,10 +1,11 @@
-//! [`BasicInformation`]: the stock handler of [`basic_information`], from
-//! the device's [`DeviceInfo`].
+//! [`BasicInformation`]: the stock handler of [`basic_information`]: who
+//! the device is, beyond the model numbers of its descriptor's
+//! [`DeviceInfo`](crate::descriptor::DeviceInfo).
 
 use core::fmt::Write as _;
 
 use crate::catalog::basic_information;
-use crate::descriptor::{DescriptorError, DeviceInfo};
+use crate::descriptor::DescriptorError;
 use crate::interaction::{Context, Handler};
 use crate::message::{AttributeId, Status, Value};
 
@@ -14,25 +15,22 @@ pub const MAX_INFO_STRING: usize = 32;
 /// Longest `location` (an ISO 3166 alpha-2 code), in bytes.
 pub const MAX_LOCATION: usize = 2;
 
-/// [`basic_information`] served from the dispatcher's own [`DeviceInfo`]
-/// (one source of truth): `product_name` is the info's, `firmware_version`
-/// is the given build number in decimal, `vendor_name` is given,
+/// [`basic_information`]: `vendor_name` and `product_name` are given,
+/// `firmware_version` is the given build number in decimal,
 /// `serial_number` is the unit's (served once given with
-/// [`BasicInformation::with_serial`]: it is not part of the descriptor, so
-/// every unit of a build shares one descriptor hash), `reachable` is
-/// `true`. `label` and `location` are writable and
+/// [`BasicInformation::with_serial`]), `reachable` is `true`. None of them
+/// is part of the descriptor, which names the model only by its vendor and
+/// product numbers: it stays small, and every unit of a build shares one
+/// descriptor hash. `label` and `location` are writable and
 /// kept here; the callback gets each new value, for the firmware to persist
 /// and to restore at boot with [`BasicInformation::with_label`] and
 /// [`BasicInformation::with_location`].
 ///
 /// ```
-/// use applink::descriptor::Device;
 /// use applink::interaction::stock::BasicInformation;
 ///
-/// let mut info = Device::EMPTY.info;
-/// info.product_name = "Desk lamp";
 /// let save = |attribute, value: &str| { let _ = (attribute, value); /* to flash */ };
-/// let handler = BasicInformation::new(&info, "Acme", 10_203)
+/// let handler = BasicInformation::new("Acme", "Desk lamp", 10_203)
 ///     .and_then(|h| h.with_serial("SN-0001"))
 ///     .and_then(|h| h.with_label("Study"))
 ///     .unwrap()
@@ -40,7 +38,7 @@ pub const MAX_LOCATION: usize = 2;
 /// assert_eq!(handler.firmware_version(), "10203");
 /// assert_eq!(handler.label(), "Study");
 /// // Longer than the catalog's 32 bytes: refused, not truncated.
-/// assert!(BasicInformation::new(&info, &"x".repeat(33), 1).is_err());
+/// assert!(BasicInformation::new(&"x".repeat(33), "Desk lamp", 1).is_err());
 /// ```
 pub struct BasicInformation<'a> {
     vendor_name: &'a str,
@@ -70,14 +68,14 @@ fn copy_str<const N: usize>(s: &str) -> Result<heapless::String<N>, DescriptorEr
 }
 
 impl<'a> BasicInformation<'a> {
-    /// A handler for the device `info` describes, made by `vendor_name`,
+    /// A handler for the product `product_name` made by `vendor_name`,
     /// running firmware build `firmware_version`, with no serial number and
     /// an empty label and location. A vendor name or product name longer
     /// than [`MAX_INFO_STRING`] bytes is refused with
     /// [`DescriptorError::TooLong`].
     pub fn new(
-        info: &DeviceInfo<'a>,
         vendor_name: &'a str,
+        product_name: &'a str,
         firmware_version: u32,
     ) -> Result<Self, DescriptorError> {
         let mut firmware = heapless::String::new();
@@ -85,7 +83,7 @@ impl<'a> BasicInformation<'a> {
         write!(firmware, "{firmware_version}").map_err(|_| DescriptorError::TooLong)?;
         Ok(BasicInformation {
             vendor_name: fits(vendor_name, MAX_INFO_STRING)?,
-            product_name: fits(info.product_name, MAX_INFO_STRING)?,
+            product_name: fits(product_name, MAX_INFO_STRING)?,
             serial: None,
             firmware,
             location: heapless::String::new(),

@@ -31,10 +31,9 @@ const ADMIN: Peer = Peer {
     privilege: Privilege::Admin,
 };
 
-const INFO: DeviceInfo<'static> = DeviceInfo {
+const INFO: DeviceInfo = DeviceInfo {
     vendor: VendorId(0xFFF1),
     product: 7,
-    product_name: "Desk lamp",
     hardware_version: 1,
     min_protocol: 1,
     max_protocol: 1,
@@ -358,10 +357,10 @@ fn identify_counts_down_from_the_request_time() {
 }
 
 #[test]
-fn basic_information_serves_the_device_info() {
+fn basic_information_serves_who_the_device_is() {
     let saved = core::cell::RefCell::new(Vec::new());
     let save = |a: AttributeId, v: &str| saved.borrow_mut().push((a, std::string::String::from(v)));
-    let mut handler = BasicInformation::new(&INFO, "Acme", 10_203)
+    let mut handler = BasicInformation::new("Acme", "Desk lamp", 10_203)
         .and_then(|h| h.with_serial("SN-0042"))
         .and_then(|h| h.with_location("NL"))
         .unwrap()
@@ -428,25 +427,22 @@ fn basic_information_limits_match_the_catalog() {
     }
     let long = "x".repeat(MAX_INFO_STRING + 1);
     let fits = "x".repeat(MAX_INFO_STRING);
-    let mut info = INFO;
     assert_eq!(
-        BasicInformation::new(&info, &long, 1).err(),
+        BasicInformation::new(&long, "Lamp", 1).err(),
         Some(DescriptorError::TooLong)
     );
-    let h = BasicInformation::new(&info, "Acme", 1).unwrap();
+    let h = BasicInformation::new("Acme", "Lamp", 1).unwrap();
     assert_eq!(h.with_serial(&long).err(), Some(DescriptorError::TooLong));
-    info.product_name = &long;
     assert_eq!(
-        BasicInformation::new(&info, "Acme", 1).err(),
+        BasicInformation::new("Acme", &long, 1).err(),
         Some(DescriptorError::TooLong)
     );
-    info.product_name = &fits;
-    let h = BasicInformation::new(&info, &fits, u32::MAX)
+    let h = BasicInformation::new(&fits, &fits, u32::MAX)
         .and_then(|h| h.with_serial(&fits))
         .unwrap();
     assert_eq!(h.firmware_version(), "4294967295");
     assert!(h.with_label(&long).is_err());
-    let h = BasicInformation::new(&info, "", 0).unwrap();
+    let h = BasicInformation::new("", "", 0).unwrap();
     assert_eq!(h.firmware_version(), "0");
     assert!(h.with_location("NLD").is_err());
 }

@@ -111,7 +111,6 @@ mod firmware {
         let info = DeviceInfo {
             vendor: VendorId(0xFFF1),
             product: 1,
-            product_name: "Lamp",
             hardware_version: 1,
             min_protocol: 1,
             max_protocol: 1,

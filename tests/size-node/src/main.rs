@@ -38,7 +38,7 @@ fn run() -> ! {
     ];
     let types: [DeviceTypeRef; 1] = [device_types::DIMMABLE_LIGHT.reference()];
     let mut endpoints = [EndpointEntry::new(1, &types, &mut caps)];
-    let info = DeviceInfo::new(0xFFF1, 1, "Lamp");
+    let info = DeviceInfo::new(0xFFF1, 1);
     let store = MemoryStore::<4>::new();
     let Ok(mut lamp) = Appliance::<'_, _, _, RamSequenceStore, u8>::for_device(
         crypto,

@@ -7,10 +7,10 @@
 # input byte picks chunk sizes, the seed is prefixed with one such byte.
 #
 # Stateful targets read operation records (see each target's docs):
-# - dispatcher: the reference lamp transcript of
-#   spec/vectors/interaction.json replayed step by step (its clock, its
-#   privileges, its 64-byte reply buffers), and each interaction message of
-#   that file as a single request;
+# - dispatcher: the reference lamp's exchanges of
+#   spec/vectors/interaction.json replayed step by step (their clock, their
+#   privileges, 64-byte reply buffers), and every request and interaction
+#   message of that file as a single request;
 # - secured_open, pairing_responder, pairing_initiator, resumption: operation sequences
 #   that run the genuine exchange (seal and deliver, a full pairing, a wrong
 #   code, a busy appliance, a timeout), from which the fuzzer mutates.
@@ -53,21 +53,25 @@ BUF64 = 3 << 4  # reply buffer 16 * (1 + 3) = 64 bytes
 if os.path.exists(interaction):
     with open(interaction) as fh:
         doc = json.load(fh)
-    transcript = bytearray([7])  # the transcript's data version seed
-    for step in doc["transcript"]["steps"]:
+    transcript = bytearray([doc["devices"]["data_version_seed"]])
+    for v in doc["vectors"]:
+        if v["kind"] == "message":
+            seed("dispatcher", bytes([7, 0, BUF64 | (1 << 2)]) + chunk(bytes.fromhex(v["hex"])))
+            continue
+        step = v["decoded"]
+        request = bytes.fromhex(v["hex"])
+        arg = BUF64 | (PRIV[step["privilege"]] << 2)
+        seed("dispatcher", bytes([7, 0, arg]) + chunk(request))
+        if step["device"] != "lamp":
+            continue  # the target runs the reference lamp
         at = struct.pack("<Q", step["at_ms"])
         transcript += bytes([2, 0]) + chunk(at)
-        request = bytes.fromhex(step["request"])
-        arg = BUF64 | (PRIV[step["privilege"]] << 2)
         transcript += bytes([0, arg]) + chunk(request)
-        seed("dispatcher", bytes([7, 0, arg]) + chunk(request))
     # then the subscription's reports come due, and session 1 goes away
     for _ in range(3):
         transcript += bytes([1, 250, 0])
     transcript += bytes([3, 0, 0])
     seed("dispatcher", bytes(transcript))
-    for m in doc["messages"]:
-        seed("dispatcher", bytes([7, 0, BUF64 | (1 << 2)]) + chunk(bytes.fromhex(m["payload"])))
 
 # secured_open: 0 seal, 1 deliver, 2 mutate, 3 arbitrary, 4 key update,
 # 5 close, 6 clock.

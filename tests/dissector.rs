@@ -7,6 +7,8 @@
 //! `cargo test --test dissector -- --ignored --test-threads=1`. They fail,
 //! never skip, when a tool is missing.
 
+#[path = "support/example_bin.rs"]
+mod example_bin;
 mod node_support;
 
 #[path = "../tools/wireshark/tables.rs"]
@@ -561,17 +563,6 @@ fn a_live_capture_over_udp_and_tcp_dissects_and_decrypts() {
 // The demo itself, captured on 127.0.0.1
 // ---------------------------------------------------------------------------
 
-/// The `demo` example, built by `cargo test` beside this test.
-fn demo_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    exe.parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples")
-        .join("demo")
-}
-
 /// The secured frames the demo's transcript (parts 2 and 3, the UDP
 /// parts) says arrived, by message name, and the plaintext message names it
 /// printed. A transcript line is `time  from → to  [secured] Name  size B
@@ -613,7 +604,7 @@ fn the_demo_captured_on_loopback_decrypts_to_the_messages_it_printed() {
     // The demo's sockets are on 127.0.0.1 with ports the OS picks; mDNS
     // (5353) is not applink.
     let capture = Capture::start(&path, "udp and host 127.0.0.1 and not port 5353");
-    let out = Command::new(demo_binary())
+    let out = Command::new(example_bin::example("demo"))
         .env("APPLINK_KEYLOGFILE", &keylog)
         .output()
         .expect("cargo test builds the demo example");

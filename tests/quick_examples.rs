@@ -5,17 +5,9 @@ use core::time::Duration;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-fn example(name: &str) -> std::path::PathBuf {
-    // Integration tests run from target/<profile>/deps; examples are built
-    // beside them in target/<profile>/examples.
-    let exe = std::env::current_exe().unwrap();
-    exe.parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples")
-        .join(name)
-}
+#[path = "support/example_bin.rs"]
+mod example_bin;
+use example_bin::example;
 
 #[test]
 fn the_quick_phone_pairs_with_and_drives_the_quick_appliance() {

@@ -42,6 +42,7 @@ mod admin;
 mod data;
 mod handshake;
 mod ids;
+mod read;
 mod seq;
 mod status;
 pub mod value;
@@ -238,10 +239,15 @@ impl From<WireError> for Status {
 impl<'a> Message<'a> {
     /// Decodes a payload. Trailing bytes after the message are ignored
     /// (compatibility rule 2).
+    #[inline]
     pub fn from_bytes(payload: &'a [u8]) -> Result<Message<'a>, MessageError> {
-        let ty = Self::peek_type(payload)?;
+        let mut fields = payload;
+        let ty = seq::raw::u32(&mut fields).map_err(|_| MessageError::Malformed)?;
         if ty >= MESSAGE_TYPES {
             return Err(MessageError::UnknownType(ty));
+        }
+        if let Some(hot) = read::take_hot(ty, &mut fields) {
+            return hot.map_err(|_| MessageError::Malformed);
         }
         postcard::take_from_bytes(payload)
             .map(|(message, _)| message)
@@ -250,9 +256,8 @@ impl<'a> Message<'a> {
 
     /// The message type at the start of a payload, without decoding the rest.
     pub fn peek_type(payload: &[u8]) -> Result<u32, MessageError> {
-        let (ty, _) =
-            postcard::take_from_bytes::<u32>(payload).map_err(|_| MessageError::Malformed)?;
-        Ok(ty)
+        let mut rest = payload;
+        seq::raw::u32(&mut rest).map_err(|_| MessageError::Malformed)
     }
 
     /// Encodes into the start of `buf`, returning the bytes written.

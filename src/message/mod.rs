@@ -241,17 +241,36 @@ impl<'a> Message<'a> {
     /// (compatibility rule 2).
     #[inline]
     pub fn from_bytes(payload: &'a [u8]) -> Result<Message<'a>, MessageError> {
+        Self::decode(payload, Ok, Err)
+    }
+
+    /// Decodes a payload and hands the message to `ok` or the error to
+    /// `err`. The caller's result is built where the message is decoded, so
+    /// a message (the size of its largest variant) is not copied from one
+    /// result into the next.
+    #[inline]
+    pub(crate) fn decode<T>(
+        payload: &'a [u8],
+        ok: impl FnOnce(Message<'a>) -> T,
+        err: impl FnOnce(MessageError) -> T,
+    ) -> T {
         let mut fields = payload;
-        let ty = seq::raw::u32(&mut fields).map_err(|_| MessageError::Malformed)?;
-        if ty >= MESSAGE_TYPES {
-            return Err(MessageError::UnknownType(ty));
+        let ty = match seq::raw::u32(&mut fields) {
+            Ok(ty) if ty < MESSAGE_TYPES => ty,
+            Ok(ty) => return err(MessageError::UnknownType(ty)),
+            Err(_) => return err(MessageError::Malformed),
+        };
+        // The hot messages decode by hand; see `read.rs`.
+        let hot = match ty {
+            read::REPORT => read::report(&mut fields).map(Message::Report),
+            read::INVOKE => read::invoke(&mut fields).map(Message::Invoke),
+            read::DESCRIPTOR => read::descriptor(&mut fields).map(Message::Descriptor),
+            _ => postcard::take_from_bytes(payload).map(|(message, _)| message),
+        };
+        match hot {
+            Ok(message) => ok(message),
+            Err(_) => err(MessageError::Malformed),
         }
-        if let Some(hot) = read::take_hot(ty, &mut fields) {
-            return hot.map_err(|_| MessageError::Malformed);
-        }
-        postcard::take_from_bytes(payload)
-            .map(|(message, _)| message)
-            .map_err(|_| MessageError::Malformed)
     }
 
     /// The message type at the start of a payload, without decoding the rest.

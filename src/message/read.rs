@@ -8,33 +8,21 @@
 
 use postcard::Error;
 
-use super::Message;
 use super::data::{DescriptorChunk, Invoke, Report};
 use super::ids::{CapabilityId, CommandId, EndpointId};
 use super::seq::raw::{self, Cursor};
 use super::seq::{Bytes, Fixed, Seq};
 
 /// Message type of [`DescriptorChunk`].
-const DESCRIPTOR: u32 = 8;
+pub(super) const DESCRIPTOR: u32 = 8;
 /// Message type of [`Invoke`].
-const INVOKE: u32 = 13;
+pub(super) const INVOKE: u32 = 13;
 /// Message type of [`Report`].
-const REPORT: u32 = 18;
+pub(super) const REPORT: u32 = 18;
 
-/// Decodes the message of type `ty` whose fields start at `bytes` by hand,
-/// or `None` when `ty` is not one of the hot messages. Trailing bytes are
-/// left in `bytes` (compatibility rule 2).
+/// The fields of a [`Report`], after its message type.
 #[inline]
-pub(super) fn take_hot<'a>(ty: u32, bytes: Cursor<'_, 'a>) -> Option<Result<Message<'a>, Error>> {
-    Some(match ty {
-        REPORT => report(bytes).map(Message::Report),
-        INVOKE => invoke(bytes).map(Message::Invoke),
-        DESCRIPTOR => descriptor(bytes).map(Message::Descriptor),
-        _ => return None,
-    })
-}
-
-fn report<'a>(bytes: Cursor<'_, 'a>) -> Result<Report<'a>, Error> {
+pub(super) fn report<'a>(bytes: Cursor<'_, 'a>) -> Result<Report<'a>, Error> {
     let subscription = raw::u16(bytes)?;
     let records = Seq::from_encoded(raw::bytes(bytes)?)?;
     Ok(Report {
@@ -43,7 +31,9 @@ fn report<'a>(bytes: Cursor<'_, 'a>) -> Result<Report<'a>, Error> {
     })
 }
 
-fn invoke<'a>(bytes: Cursor<'_, 'a>) -> Result<Invoke<'a>, Error> {
+/// The fields of an [`Invoke`], after its message type.
+#[inline]
+pub(super) fn invoke<'a>(bytes: Cursor<'_, 'a>) -> Result<Invoke<'a>, Error> {
     let endpoint = EndpointId(raw::u16(bytes)?);
     let capability = CapabilityId(raw::u32(bytes)?);
     let command = CommandId(raw::u16(bytes)?);
@@ -63,7 +53,9 @@ fn invoke<'a>(bytes: Cursor<'_, 'a>) -> Result<Invoke<'a>, Error> {
     })
 }
 
-fn descriptor<'a>(bytes: Cursor<'_, 'a>) -> Result<DescriptorChunk<'a>, Error> {
+/// The fields of a [`DescriptorChunk`], after its message type.
+#[inline]
+pub(super) fn descriptor<'a>(bytes: Cursor<'_, 'a>) -> Result<DescriptorChunk<'a>, Error> {
     let hash = Fixed(raw::array(bytes)?);
     let total_len = raw::u32(bytes)?;
     let offset = raw::u32(bytes)?;
@@ -78,6 +70,7 @@ fn descriptor<'a>(bytes: Cursor<'_, 'a>) -> Result<DescriptorChunk<'a>, Error> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Message;
     use super::*;
     use proptest::prelude::*;
     use std::vec::Vec;
@@ -91,10 +84,19 @@ mod tests {
             .ok()
             .map(|(m, rest)| (m, rest.len()));
         let mut rest = body;
-        let ours = take_hot(ty, &mut rest)
-            .expect("a hot message type")
-            .ok()
-            .map(|m| (m, rest.len()));
+        let ours = match ty {
+            REPORT => report(&mut rest).map(Message::Report),
+            INVOKE => invoke(&mut rest).map(Message::Invoke),
+            _ => descriptor(&mut rest).map(Message::Descriptor),
+        }
+        .ok()
+        .map(|m| (m, rest.len()));
+        // And the whole payload through the message layer.
+        assert_eq!(
+            Message::from_bytes(&payload).ok(),
+            reference.map(|(m, _)| m),
+            "{payload:02x?}"
+        );
         assert_eq!(ours, reference, "{payload:02x?}");
     }
 

@@ -50,6 +50,7 @@ impl<'a> Frame<'a> {
     /// For a plaintext frame the CRC is verified before anything else looks at
     /// the payload. For a secured frame the header is checked and the tag split
     /// off; the session layer verifies it. Never panics.
+    #[inline]
     pub fn parse(bytes: &'a [u8]) -> Result<Frame<'a>, WireError> {
         let (header, header_len) = Header::parse(bytes)?;
         let trailer = if header.is_secured() {

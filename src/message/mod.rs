@@ -46,7 +46,7 @@ mod read;
 mod seq;
 mod status;
 pub mod value;
-mod write;
+pub(crate) mod write;
 
 pub use admin::{AdminRequest, PairingAdded, PairingEntry, PairingList};
 pub use data::{

@@ -103,7 +103,7 @@ mod tests {
     proptest! {
         #[test]
         fn hot_messages_decode_as_their_derives(
-            ty in prop::sample::select(vec![DESCRIPTOR, INVOKE, REPORT]),
+            ty in prop::sample::select(std::vec![DESCRIPTOR, INVOKE, REPORT]),
             body in proptest::collection::vec(any::<u8>(), 0..64),
         ) {
             agree(ty, &body);
@@ -113,7 +113,7 @@ mod tests {
         /// prefix matches what follows, so the list checks are reached.
         #[test]
         fn hot_messages_with_plausible_lists(
-            ty in prop::sample::select(vec![INVOKE, REPORT]),
+            ty in prop::sample::select(std::vec![INVOKE, REPORT]),
             head in proptest::collection::vec(0u8..3, 0..6),
             list in proptest::collection::vec(0u8..20, 0..40),
             tail in proptest::collection::vec(any::<u8>(), 0..4),

@@ -108,11 +108,19 @@ impl Writer<'_> {
         self.pos += 1;
     }
 
-    #[inline]
+    /// A varint: one byte inline (ids, small values, lengths), the rest
+    /// out of line.
+    #[inline(always)]
     fn varint(&mut self, v: u64) {
         if v < 0x80 {
-            return self.byte(v as u8);
+            self.byte(v as u8)
+        } else {
+            self.varint_long(v)
         }
+    }
+
+    #[inline(never)]
+    fn varint_long(&mut self, v: u64) {
         let mut tmp = [0u8; 10];
         let n = encode_u64(v, &mut tmp);
         self.put(&tmp[..n]);

@@ -139,6 +139,7 @@ pub fn encode_plain(header: &Header, payload: &[u8], buf: &mut [u8]) -> Result<u
 
 /// Completes a plaintext frame whose header and payload already fill
 /// `buf[..len - CRC_LEN]`, by writing the CRC into its last four bytes.
+#[inline]
 pub(crate) fn seal_crc(buf: &mut [u8], len: usize) -> Result<usize, WireError> {
     let body_end = len
         .checked_sub(CRC_LEN)

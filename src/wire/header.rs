@@ -294,6 +294,7 @@ impl Header {
     }
 
     /// Writes the header to the start of `buf`, returning its length.
+    #[inline]
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, WireError> {
         self.check()?;
         let len = self.buffer_len();

@@ -260,16 +260,25 @@ impl<'a> Message<'a> {
             Ok(ty) => return err(MessageError::UnknownType(ty)),
             Err(_) => return err(MessageError::Malformed),
         };
-        // The hot messages decode by hand; see `read.rs`.
-        let hot = match ty {
-            read::REPORT => read::report(&mut fields).map(Message::Report),
-            read::INVOKE => read::invoke(&mut fields).map(Message::Invoke),
-            read::DESCRIPTOR => read::descriptor(&mut fields).map(Message::Descriptor),
-            _ => postcard::take_from_bytes(payload).map(|(message, _)| message),
-        };
-        match hot {
-            Ok(message) => ok(message),
-            Err(_) => err(MessageError::Malformed),
+        // The hot messages decode by hand (see `read.rs`), each arm handing
+        // over its own variant so that only its fields are moved.
+        match ty {
+            read::REPORT => match read::report(&mut fields) {
+                Ok(report) => ok(Message::Report(report)),
+                Err(_) => err(MessageError::Malformed),
+            },
+            read::INVOKE => match read::invoke(&mut fields) {
+                Ok(invoke) => ok(Message::Invoke(invoke)),
+                Err(_) => err(MessageError::Malformed),
+            },
+            read::DESCRIPTOR => match read::descriptor(&mut fields) {
+                Ok(chunk) => ok(Message::Descriptor(chunk)),
+                Err(_) => err(MessageError::Malformed),
+            },
+            _ => match postcard::take_from_bytes(payload) {
+                Ok((message, _)) => ok(message),
+                Err(_) => err(MessageError::Malformed),
+            },
         }
     }
 

@@ -77,7 +77,7 @@ pub fn encoded_len(header: &Header, message: &Message<'_>) -> usize {
 }
 
 /// Checks a plaintext frame and decodes its message, borrowing from `bytes`.
-#[inline]
+#[cfg_attr(feature = "std", inline)]
 pub fn from_bytes(bytes: &[u8]) -> Result<(Header, Message<'_>), CodecError> {
     let frame = Frame::parse(bytes)?;
     if frame.tag.is_some() {

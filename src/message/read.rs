@@ -4,7 +4,9 @@
 //! They read the fields in declaration order exactly as the serde derives do
 //! (the differential tests below hold the two together on arbitrary bytes),
 //! without going through postcard's generic deserializer. Every other
-//! message decodes with the derive.
+//! message decodes with the derive, and so does every message on firmware
+//! (builds without `std`), where flash counts for more than these
+//! nanoseconds.
 
 use postcard::Error;
 

@@ -77,10 +77,12 @@ pub fn encoded_len(header: &Header, message: &Message<'_>) -> usize {
 }
 
 /// Checks a plaintext frame and decodes its message, borrowing from `bytes`.
+#[cfg_attr(feature = "std", inline)]
 pub fn from_bytes(bytes: &[u8]) -> Result<(Header, Message<'_>), CodecError> {
     let frame = Frame::parse(bytes)?;
     if frame.tag.is_some() {
         return Err(CodecError::Secured);
     }
-    Ok((frame.header, Message::from_bytes(frame.body)?))
+    let header = frame.header;
+    Message::decode(frame.body, |m| Ok((header, m)), |e| Err(e.into()))
 }

@@ -224,8 +224,10 @@ impl<'a, T: Item<'a>, F: Fn(&T) -> bool> Serialize for Filtered<'_, 'a, T, F> {
         let mut total = 0usize;
         let mut count = 0usize;
         for item in self.0.iter().filter(|i| (self.1)(i)) {
-            total += postcard::experimental::serialized_size(&item)
-                .map_err(serde::ser::Error::custom)?;
+            // The crate's one-pass counter: nested lists are measured in
+            // the same pass, not once more per level.
+            total += crate::message::write::encoded_len(&item)
+                .ok_or_else(|| serde::ser::Error::custom("unserializable list element"))?;
             count += 1;
         }
         let mut t = s.serialize_tuple(count + 1)?;

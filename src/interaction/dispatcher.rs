@@ -213,25 +213,6 @@ impl<'a> EndpointEntry<'a> {
     }
 }
 
-/// A slice encoded as a [`Seq`]: byte length, then the elements.
-struct SliceSeq<'x, T>(&'x [T]);
-
-impl<T: Serialize> Serialize for SliceSeq<'_, T> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut total = 0usize;
-        for item in self.0 {
-            total +=
-                postcard::experimental::serialized_size(item).map_err(serde::ser::Error::custom)?;
-        }
-        let mut t = s.serialize_tuple(self.0.len() + 1)?;
-        t.serialize_element(&total)?;
-        for item in self.0 {
-            t.serialize_element(item)?;
-        }
-        t.end()
-    }
-}
-
 impl Serialize for Instance<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         EntryOf(self.expanded()).serialize(s)
@@ -243,7 +224,7 @@ impl Serialize for EndpointEntry<'_> {
         let mut t = s.serialize_tuple(3)?;
         t.serialize_element(&self.id)?;
         t.serialize_element(&Seq::from_slice(self.device_types))?;
-        t.serialize_element(&SliceSeq(self.instances))?;
+        t.serialize_element(&Seq::from_slice(&*self.instances))?;
         t.end()
     }
 }
@@ -257,7 +238,7 @@ impl Serialize for View<'_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut t = s.serialize_tuple(2)?;
         t.serialize_element(self.0)?;
-        t.serialize_element(&SliceSeq(self.1))?;
+        t.serialize_element(&Seq::from_slice(self.1))?;
         t.end()
     }
 }

@@ -42,10 +42,12 @@ mod admin;
 mod data;
 mod handshake;
 mod ids;
+#[cfg(feature = "std")]
+mod read;
 mod seq;
 mod status;
 pub mod value;
-mod write;
+pub(crate) mod write;
 
 pub use admin::{AdminRequest, PairingAdded, PairingEntry, PairingList};
 pub use data::{
@@ -238,21 +240,59 @@ impl From<WireError> for Status {
 impl<'a> Message<'a> {
     /// Decodes a payload. Trailing bytes after the message are ignored
     /// (compatibility rule 2).
+    #[inline]
     pub fn from_bytes(payload: &'a [u8]) -> Result<Message<'a>, MessageError> {
-        let ty = Self::peek_type(payload)?;
-        if ty >= MESSAGE_TYPES {
-            return Err(MessageError::UnknownType(ty));
+        Self::decode(payload, Ok, Err)
+    }
+
+    /// Decodes a payload and hands the message to `ok` or the error to
+    /// `err`. The caller's result is built where the message is decoded, so
+    /// a message (the size of its largest variant) is not copied from one
+    /// result into the next.
+    #[cfg_attr(feature = "std", inline)]
+    #[cfg_attr(not(feature = "std"), inline(never))]
+    pub(crate) fn decode<T>(
+        payload: &'a [u8],
+        ok: impl FnOnce(Message<'a>) -> T,
+        err: impl FnOnce(MessageError) -> T,
+    ) -> T {
+        let mut fields = payload;
+        let ty = match seq::raw::u32(&mut fields) {
+            Ok(ty) if ty < MESSAGE_TYPES => ty,
+            Ok(ty) => return err(MessageError::UnknownType(ty)),
+            Err(_) => return err(MessageError::Malformed),
+        };
+        // On hosts the hot messages decode by hand (see `read.rs`), each arm
+        // handing over its own variant so that only its fields are moved.
+        // Firmware decodes them with their derives, which accept the same
+        // bytes (the differential tests), in less flash.
+        match ty {
+            #[cfg(feature = "std")]
+            read::REPORT => match read::report(&mut fields) {
+                Ok(report) => ok(Message::Report(report)),
+                Err(_) => err(MessageError::Malformed),
+            },
+            #[cfg(feature = "std")]
+            read::INVOKE => match read::invoke(&mut fields) {
+                Ok(invoke) => ok(Message::Invoke(invoke)),
+                Err(_) => err(MessageError::Malformed),
+            },
+            #[cfg(feature = "std")]
+            read::DESCRIPTOR => match read::descriptor(&mut fields) {
+                Ok(chunk) => ok(Message::Descriptor(chunk)),
+                Err(_) => err(MessageError::Malformed),
+            },
+            _ => match postcard::take_from_bytes(payload) {
+                Ok((message, _)) => ok(message),
+                Err(_) => err(MessageError::Malformed),
+            },
         }
-        postcard::take_from_bytes(payload)
-            .map(|(message, _)| message)
-            .map_err(|_| MessageError::Malformed)
     }
 
     /// The message type at the start of a payload, without decoding the rest.
     pub fn peek_type(payload: &[u8]) -> Result<u32, MessageError> {
-        let (ty, _) =
-            postcard::take_from_bytes::<u32>(payload).map_err(|_| MessageError::Malformed)?;
-        Ok(ty)
+        let mut rest = payload;
+        seq::raw::u32(&mut rest).map_err(|_| MessageError::Malformed)
     }
 
     /// Encodes into the start of `buf`, returning the bytes written.

@@ -151,6 +151,7 @@ impl<'a, T: Item<'a>> Seq<'a, T> {
     }
 
     /// The elements, in order.
+    #[inline]
     pub fn iter(&self) -> SeqIter<'a, T> {
         SeqIter(match self.repr {
             Repr::Slice(items) => IterRepr::Slice(items.iter()),
@@ -198,6 +199,7 @@ enum IterRepr<'a, T> {
 impl<'a, T: Item<'a>> Iterator for SeqIter<'a, T> {
     type Item = T;
 
+    #[inline]
     fn next(&mut self) -> Option<T> {
         match &mut self.0 {
             IterRepr::Slice(it) => it.next().cloned(),

@@ -165,6 +165,11 @@ impl defmt::Format for Value<'_> {
 /// serde's generic machinery: values are the hot path of every report.
 /// Nested lists and structs are checked per `nested`, bounded by
 /// [`MAX_DEPTH`] from a list at depth 1.
+///
+/// Inlined into its callers on hosts: a value returned through memory and
+/// then copied into the caller's element stalls on the copy (the stores and
+/// the load differ in width), which cost more than decoding it.
+#[cfg_attr(feature = "std", inline(always))]
 fn take_value<'a>(bytes: Cursor<'_, 'a>, nested: Nested) -> Result<Value<'a>, Error> {
     Ok(match raw::u32(bytes)? {
         0 => Value::Null,
@@ -248,6 +253,7 @@ fn check_fields(bytes: &[u8], depth: usize) -> Result<usize, Error> {
 }
 
 impl<'a> Item<'a> for Value<'a> {
+    #[cfg_attr(feature = "std", inline(always))]
     fn take(bytes: Cursor<'_, 'a>, nested: Nested) -> Result<Self, Error> {
         take_value(bytes, nested)
     }
@@ -258,6 +264,7 @@ impl<'a> Item<'a> for Value<'a> {
 }
 
 impl<'a> Item<'a> for Field<'a> {
+    #[cfg_attr(feature = "std", inline(always))]
     fn take(bytes: Cursor<'_, 'a>, nested: Nested) -> Result<Self, Error> {
         let id = FieldId(raw::u16(bytes)?);
         Ok(Field {
@@ -272,6 +279,7 @@ impl<'a> Item<'a> for Field<'a> {
 }
 
 impl<'a> Item<'a> for AttributeValue<'a> {
+    #[cfg_attr(feature = "std", inline(always))]
     fn take(bytes: Cursor<'_, 'a>, nested: Nested) -> Result<Self, Error> {
         let attribute = AttributeId(raw::u16(bytes)?);
         Ok(AttributeValue {
@@ -284,6 +292,7 @@ impl<'a> Item<'a> for AttributeValue<'a> {
 /// A record's fields in declaration order; its serde derive is the
 /// reference the differential tests compare this with.
 impl<'a> Item<'a> for Record<'a> {
+    #[cfg_attr(feature = "std", inline(always))]
     fn take(bytes: Cursor<'_, 'a>, nested: Nested) -> Result<Self, Error> {
         let endpoint = EndpointId(raw::u16(bytes)?);
         let capability = CapabilityId(raw::u32(bytes)?);

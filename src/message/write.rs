@@ -108,14 +108,26 @@ impl Writer<'_> {
         self.pos += 1;
     }
 
-    #[inline]
+    /// A varint: one byte inline (ids, small values, lengths), the rest
+    /// out of line.
+    #[inline(always)]
     fn varint(&mut self, v: u64) {
         if v < 0x80 {
-            return self.byte(v as u8);
+            self.byte(v as u8)
+        } else {
+            self.varint_long(v)
         }
-        let mut tmp = [0u8; 10];
-        let n = encode_u64(v, &mut tmp);
-        self.put(&tmp[..n]);
+    }
+
+    #[inline(never)]
+    fn varint_long(&mut self, mut v: u64) {
+        // Byte by byte: a copy of a few bytes of unknown count would be a
+        // call to `memcpy`.
+        while v >= 0x80 {
+            self.byte((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.byte(v as u8);
     }
 
     /// A 128-bit varint (no message has one; apart, so that the common path

@@ -50,6 +50,7 @@ impl<'a> Frame<'a> {
     /// For a plaintext frame the CRC is verified before anything else looks at
     /// the payload. For a secured frame the header is checked and the tag split
     /// off; the session layer verifies it. Never panics.
+    #[cfg_attr(feature = "std", inline)]
     pub fn parse(bytes: &'a [u8]) -> Result<Frame<'a>, WireError> {
         let (header, header_len) = Header::parse(bytes)?;
         let trailer = if header.is_secured() {
@@ -138,6 +139,7 @@ pub fn encode_plain(header: &Header, payload: &[u8], buf: &mut [u8]) -> Result<u
 
 /// Completes a plaintext frame whose header and payload already fill
 /// `buf[..len - CRC_LEN]`, by writing the CRC into its last four bytes.
+#[cfg_attr(feature = "std", inline)]
 pub(crate) fn seal_crc(buf: &mut [u8], len: usize) -> Result<usize, WireError> {
     let body_end = len
         .checked_sub(CRC_LEN)

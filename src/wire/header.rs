@@ -249,6 +249,7 @@ impl Header {
     /// The checks run in the order of SPEC.md 3.9: the version (as soon as
     /// there is a byte), the reserved flag bits, the length the flags call
     /// for, then flag S against the session id.
+    #[cfg_attr(feature = "std", inline)]
     pub fn parse(bytes: &[u8]) -> Result<(Header, usize), WireError> {
         let version = *bytes.first().ok_or(WireError::Truncated)?;
         if version != VERSION {
@@ -293,6 +294,7 @@ impl Header {
     }
 
     /// Writes the header to the start of `buf`, returning its length.
+    #[cfg_attr(feature = "std", inline)]
     pub fn emit(&self, buf: &mut [u8]) -> Result<usize, WireError> {
         self.check()?;
         let len = self.buffer_len();

@@ -176,16 +176,6 @@ fn index(table: &Table, what: &str, j: &Json) -> Result<u64, Error> {
         .ok_or_else(|| format!("{what}: no variant {name}"))
 }
 
-/// The length of `v`'s varint encoding (SPEC.md 2.1).
-fn varint_len(mut v: u64) -> usize {
-    let mut n = 1;
-    while v >= 0x80 {
-        v >>= 7;
-        n += 1;
-    }
-    n
-}
-
 fn num(j: &Json, key: &str) -> Result<u64, Error> {
     j[key]
         .as_u64()
@@ -524,15 +514,7 @@ impl<'t> Encoder<'t> {
     fn batch_item(&mut self, j: &Json) -> Result<(), Error> {
         let t = self.t;
         self.enumeration(&t.batch_item, "BatchItem", j)?;
-        let mut fields = Encoder::new(t);
-        fields.message(j)?;
-        // `message` wrote the message type first; the item carries only
-        // the fields.
-        let bytes = fields.finish();
-        let ty = index(&t.message, "message type", j)?;
-        let skip = varint_len(ty);
-        self.out.extend_from_slice(&bytes[skip..]);
-        Ok(())
+        self.message_fields(j)
     }
 
     /// A `BatchResult`: its variant, then its content.
@@ -555,6 +537,13 @@ impl<'t> Encoder<'t> {
     pub fn message(&mut self, j: &Json) -> Result<(), Error> {
         let t = self.t;
         self.enumeration(&t.message, "message type", j)?;
+        self.message_fields(j)
+    }
+
+    /// A message's fields, by its `type`, without the message type (a
+    /// `BatchItem` carries a `Write` or `Invoke` so).
+    fn message_fields(&mut self, j: &Json) -> Result<(), Error> {
+        let t = self.t;
         match text(j, "type")? {
             "Describe" => self.u(j, "offset"),
             "DescribeCapability" => {
